@@ -1,0 +1,78 @@
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Relay.Infrastructure.Data;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the pooled <see cref="NpgsqlDataSource"/> for <c>ConnectionStrings:relaydb</c>, its health check,
+    /// and (unless <paramref name="applyMigrations"/> is false) a startup step that applies pending migrations
+    /// before the service takes traffic.
+    /// </summary>
+    public static IHostApplicationBuilder AddRelayDatabase(this IHostApplicationBuilder builder, bool applyMigrations = true)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("relaydb")
+            ?? throw new InvalidOperationException("ConnectionStrings:relaydb is not configured (Npgsql format: Host=..;Port=..;Username=..;Password=..;Database=..).");
+
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        var connectionBuilder = new NpgsqlConnectionStringBuilder(connectionString);
+        // Fail fast while PostgreSQL is away so requests answer 503 instead of queueing behind a dead server.
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            connectionBuilder.Timeout = 5;
+        }
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+        {
+            connectionBuilder.MaxPoolSize = 50;
+        }
+
+        builder.Services.AddSingleton(serviceProvider => new NpgsqlDataSourceBuilder(connectionBuilder.ConnectionString)
+            .UseLoggerFactory(serviceProvider.GetRequiredService<ILoggerFactory>())
+            .Build());
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddSingleton<Integrations.IntegrationRepository>();
+        if (applyMigrations)
+        {
+            builder.Services.AddSingleton<DatabaseMigrator>();
+            builder.Services.AddHostedService<DatabaseMigrationService>();
+        }
+        return builder;
+    }
+}
+
+/// <summary>
+/// Runs the migrator at startup, retrying while PostgreSQL is not reachable yet, then (in Development, in
+/// services that hold the encryption key) seeds the demo integrations.
+/// </summary>
+internal sealed class DatabaseMigrationService(DatabaseMigrator migrator, IServiceProvider services, IHostEnvironment environment, ILogger<DatabaseMigrationService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                await migrator.MigrateAsync(cancellationToken);
+                if (environment.IsDevelopment() && services.GetService<Integrations.DevelopmentIntegrationSeeder>() is { } seeder)
+                {
+                    await seeder.SeedAsync(cancellationToken);
+                }
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Database not ready for migrations ({Message}); retrying in {Delay}", exception.Message, delay);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

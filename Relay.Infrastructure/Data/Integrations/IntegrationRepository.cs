@@ -1,0 +1,54 @@
+using Dapper;
+using Npgsql;
+
+namespace Relay.Infrastructure.Data.Integrations;
+
+/// <summary>
+/// An integration as stored: <see cref="EncryptedSecret"/> is AES-GCM ciphertext and never leaves the service.
+/// Timestamps are UTC <see cref="DateTime"/>s, as Npgsql reads timestamptz (Dapper maps record constructors by exact type).
+/// </summary>
+public sealed record Integration(Guid Id, string Provider, string Name, string EncryptedSecret, string CallbackUrl, bool IsActive, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, provider, name, webhook_secret AS encrypted_secret, callback_url, is_active, created_at, updated_at";
+
+    public async Task<Integration?> FindByProviderAsync(string provider, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
+            $"SELECT {Columns} FROM integrations WHERE provider = @provider", new { provider }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<Integration?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
+            $"SELECT {Columns} FROM integrations WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Integration>> ListAsync(string? provider, bool? active, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Integration>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM integrations
+            WHERE (@provider::text IS NULL OR provider = @provider) AND (@active::boolean IS NULL OR is_active = @active)
+            ORDER BY provider
+            """, new { provider, active }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>Creates the integration unless one exists for the provider (seeding must not overwrite an operator's changes).</summary>
+    public async Task<bool> InsertIfMissingAsync(string provider, string name, string encryptedSecret, string callbackUrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
+            VALUES (@id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now)
+            ON CONFLICT (provider) DO NOTHING
+            """, new { id = Guid.CreateVersion7(now), provider, name, encryptedSecret, callbackUrl, now }, cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Relay.Infrastructure.Http;
+
+public static class ApiErrorHandling
+{
+    /// <summary>
+    /// Puts the contract's error envelope around every response of the service: unhandled exceptions become
+    /// 500 (or 503 when a dependency is down) without a stack trace, and bare 404/405/413 answers get a body.
+    /// Call it first in the service's pipeline; it sits inside ASP.NET Core's developer exception page, so even
+    /// Development never shows a stack trace.
+    /// </summary>
+    public static IApplicationBuilder UseRelayApiErrors(this IApplicationBuilder app) => app.UseMiddleware<ApiErrorMiddleware>();
+
+    internal static bool IsDependencyFailure(Exception exception) => exception switch
+    {
+        NpgsqlException => true,
+        TimeoutException => true,
+        System.Net.Sockets.SocketException => true,
+        MassTransit.RequestTimeoutException => true,
+        _ when exception.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true => true,
+        _ when exception.GetType().Namespace?.StartsWith("Relay.Infrastructure.Redis", StringComparison.Ordinal) == true => true,
+        _ => exception.InnerException is not null && IsDependencyFailure(exception.InnerException),
+    };
+}
+
+internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            var (code, message) = exception.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, "Request body is too large"),
+                StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, "Unsupported content type"),
+                _ => (ErrorCodes.Validation, "Malformed request"),
+            };
+            await ApiError.WriteAsync(context, exception.StatusCode, code, message);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; nobody is left to answer.
+            return;
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            if (ApiErrorHandling.IsDependencyFailure(exception))
+            {
+                logger.LogWarning(exception, "Dependency unavailable while handling {Method} {Path}", context.Request.Method, context.Request.Path);
+                await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.DependencyUnavailable, "A dependency is unavailable; try again shortly");
+                return;
+            }
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+            await ApiError.WriteAsync(context, StatusCodes.Status500InternalServerError, ErrorCodes.Internal, "An unexpected error occurred");
+            return;
+        }
+
+        // Routing and Kestrel answer some requests with an empty body; give them the envelope.
+        if (!context.Response.HasStarted && context.Response.ContentLength is null && string.IsNullOrEmpty(context.Response.ContentType))
+        {
+            switch (context.Response.StatusCode)
+            {
+                case StatusCodes.Status404NotFound:
+                    await ApiError.WriteAsync(context, 404, ErrorCodes.NotFound, "Route not found");
+                    break;
+                case StatusCodes.Status405MethodNotAllowed:
+                    await ApiError.WriteAsync(context, 405, ErrorCodes.MethodNotAllowed, "Method not allowed");
+                    break;
+                case StatusCodes.Status413PayloadTooLarge:
+                    await ApiError.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, "Request body is too large");
+                    break;
+                case StatusCodes.Status415UnsupportedMediaType:
+                    await ApiError.WriteAsync(context, 415, ErrorCodes.UnsupportedMediaType, "Unsupported content type");
+                    break;
+            }
+        }
+    }
+}
