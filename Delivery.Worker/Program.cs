@@ -1,0 +1,13 @@
+using Relay.Delivery.Worker.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddDeliveryServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapDeliveryApi();
+
+app.Run();

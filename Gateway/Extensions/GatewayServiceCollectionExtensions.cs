@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Relay.Infrastructure.Data;
+using Relay.Infrastructure.Http;
+using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Redis;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Relay.Gateway.Extensions;
+
+public sealed class GatewayOptions
+{
+    /// <summary>Largest request body the gateway forwards (<c>Relay:Gateway:MaxRequestBodyBytes</c>); larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Addresses of proxies in front of the gateway (a cloud load balancer) whose X-Forwarded-For is trusted.</summary>
+    public string[] KnownProxies { get; set; } = [];
+}
+
+public static class GatewayServiceCollectionExtensions
+{
+    public const string RequestIdHeader = "X-Request-Id";
+
+    public static IHostApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        // The gateway answers the public health route itself, so it checks the same dependencies the services use.
+        builder.AddRelayDatabase(applyMigrations: false);
+        builder.AddRelayRedis();
+        builder.AddRelayRabbitMqHealth();
+
+        var gatewayOptions = builder.Configuration.GetSection("Relay:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddSingleton(gatewayOptions);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = gatewayOptions.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            foreach (var proxy in gatewayOptions.KnownProxies)
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        return builder;
+    }
+
+    public static WebApplication MapGatewayApi(this WebApplication app)
+    {
+        app.UseRelayApiErrors();
+        var options = app.Services.GetRequiredService<GatewayOptions>();
+        if (options.KnownProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+        app.Use(AssignRequestId);
+        app.Use((context, next) => RejectOversizedBody(context, next, options.MaxRequestBodyBytes));
+        if (app.Environment.IsProduction())
+        {
+            // The delivery sink is a development helper: in Production it must not be reachable from outside.
+            app.Use((context, next) => context.Request.Path.StartsWithSegments("/api/v1/internal")
+                ? ApiError.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "Route not found")
+                : next(context));
+        }
+
+        app.MapHealthChecks("/api/v1/health", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = Microsoft.Extensions.Hosting.Extensions.WriteHealthResponse,
+            ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
+        });
+        app.MapReverseProxy(proxy => proxy.Use(TranslateProxyErrors));
+        return app;
+    }
+
+    /// <summary>Keeps a sane caller-supplied request id, else makes one; sends it upstream and back to the caller.</summary>
+    private static Task AssignRequestId(HttpContext context, Func<Task> next)
+    {
+        var supplied = context.Request.Headers[RequestIdHeader].ToString();
+        var requestId = IsAcceptableRequestId(supplied) ? supplied : Guid.NewGuid().ToString();
+        context.Request.Headers[RequestIdHeader] = requestId;
+        context.TraceIdentifier = requestId;
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[RequestIdHeader] = requestId;
+            return Task.CompletedTask;
+        });
+        return next();
+    }
+
+    internal static bool IsAcceptableRequestId(string value) =>
+        value.Length is > 0 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+
+    private static Task RejectOversizedBody(HttpContext context, Func<Task> next, long maxBodyBytes) =>
+        context.Request.ContentLength > maxBodyBytes
+            ? ApiError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes")
+            : next();
+
+    /// <summary>YARP answers proxy failures with bare status codes; give them the envelope.</summary>
+    private static async Task TranslateProxyErrors(HttpContext context, Func<Task> next)
+    {
+        await next();
+        var error = context.GetForwarderErrorFeature();
+        if (error is null || context.Response.HasStarted)
+        {
+            return;
+        }
+        if (error.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            await ApiError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "Request body is too large");
+            return;
+        }
+        switch (error.Error)
+        {
+            case ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled:
+                await ApiError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.Validation, "The request body could not be read");
+                break;
+            default:
+                await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.DependencyUnavailable, "The upstream service is unavailable; try again shortly");
+                break;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Relay.Infrastructure.Http;
+using Relay.Ingress.Api.Ingestion;
+
+namespace Relay.Ingress.Api.Apis;
+
+public static class WebhooksApi
+{
+    public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/webhooks");
+        api.MapPost("/{provider}", ReceiveWebhook);
+        return api;
+    }
+
+    public static async Task<Results<Accepted<ApiEnvelope<IngestResponse>>, Ok<ApiEnvelope<IngestResponse>>, ApiError>> ReceiveWebhook(
+        string provider,
+        HttpContext context,
+        WebhookIngestionService ingestion,
+        IOptions<IngressOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (!IsJsonContentType(request.ContentType))
+        {
+            return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Type must be application/json");
+        }
+        var maxBodyBytes = options.Value.MaxBodyBytes;
+        if (request.ContentLength > maxBodyBytes)
+        {
+            return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes");
+        }
+        var body = await ReadBodyAsync(request, maxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes");
+        }
+
+        var outcome = await ingestion.IngestAsync(
+            new IncomingWebhook(provider, body, request.Headers, context.Connection.RemoteIpAddress, CorrelationIdOf(context)),
+            cancellationToken);
+        if (outcome.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return outcome switch
+        {
+            { Accepted: { } accepted } => ApiResults.Accepted(accepted),
+            { Duplicate: { } duplicate } => ApiResults.Ok(duplicate),
+            _ => outcome.Error!,
+        };
+    }
+
+    /// <summary>The gateway's request id ties the webhook, its delivery and the logs together.</summary>
+    private static string CorrelationIdOf(HttpContext context)
+    {
+        var requestId = context.Request.Headers["x-request-id"].ToString();
+        return requestId.Length is > 0 and <= 128 ? requestId : Guid.NewGuid().ToString();
+    }
+
+    private static bool IsJsonContentType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+        var type = mediaType.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads the whole body, or returns null once it passes the limit (chunked bodies have no Content-Length to check first).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
+    {
+        var initialSize = (int)Math.Min(request.ContentLength ?? 4096, maxBodyBytes);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(initialSize, 256));
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBodyBytes)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Relay.Infrastructure.Data;
+using Relay.Infrastructure.Http;
+using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Security;
+using Relay.Ingress.Api.Apis;
+using Relay.Ingress.Api.Ingestion;
+using Relay.Ingress.Api.Providers;
+
+namespace Relay.Ingress.Api.Extensions;
+
+public static class IngressServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddIngressServices(this WebApplicationBuilder builder)
+    {
+        builder.AddRelayDatabase();
+        builder.AddRelayRedis();
+        builder.AddRelayMessaging();
+        builder.AddRelayOutbox();
+        builder.AddRelaySecretProtection();
+
+        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Relay:RateLimit"));
+        builder.Services.Configure<IngressOptions>(builder.Configuration.GetSection("Relay:Ingress"));
+        var maxBodyBytes = builder.Configuration.GetValue<long?>("Relay:Ingress:MaxBodyBytes") ?? new IngressOptions().MaxBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // A little headroom over the webhook limit so the endpoint, not Kestrel, answers 413 in the envelope.
+            kestrel.Limits.MaxRequestBodySize = maxBodyBytes + 1;
+            kestrel.AddServerHeader = false;
+        });
+
+        // Only the gateway reaches Ingress; it replaces X-Forwarded-For with the provider's address, so the
+        // last hop is the one to trust.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.ForwardLimit = 1;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
+
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<IWebhookProvider, AcmeProvider>();
+        builder.Services.AddSingleton<IWebhookProvider, GlobexProvider>();
+        builder.Services.AddSingleton<ProviderRateLimiter>();
+        builder.Services.AddSingleton<IngestedEventRepository>();
+        builder.Services.AddSingleton<WebhookIngestionService>();
+        return builder;
+    }
+
+    public static WebApplication MapIngressApi(this WebApplication app)
+    {
+        app.UseRelayApiErrors();
+        app.UseForwardedHeaders();
+        app.MapWebhooksApi();
+        if (!app.Environment.IsProduction())
+        {
+            app.MapDeliverySinkApi();
+        }
+        return app;
+    }
+}

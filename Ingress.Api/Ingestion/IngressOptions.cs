@@ -1,0 +1,19 @@
+namespace Relay.Ingress.Api.Ingestion;
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Webhooks accepted per provider and source IP in one minute (<c>Relay:RateLimit:PermitsPerMinute</c>).</summary>
+    public int PermitsPerMinute { get; set; } = 120;
+}
+
+public sealed class IngressOptions
+{
+    /// <summary>How long a provider's integration (and its decrypted secret) is cached in memory.</summary>
+    public TimeSpan IntegrationCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest webhook body accepted (<c>Relay:Ingress:MaxBodyBytes</c>); larger ones get 413.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long the Redis fast path remembers an idempotency key (the PostgreSQL unique key is the truth).</summary>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+}

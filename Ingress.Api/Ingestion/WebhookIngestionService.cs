@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Relay.Contracts;
+using Relay.Infrastructure.Data.Integrations;
+using Relay.Infrastructure.Http;
+using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Security;
+using Relay.Ingress.Api.Providers;
+
+namespace Relay.Ingress.Api.Ingestion;
+
+public sealed record IncomingWebhook(string Provider, ReadOnlyMemory<byte> Body, IHeaderDictionary Headers, IPAddress? SourceIp, string CorrelationId);
+
+public sealed record IngestResponse(Guid EventId, string Status, bool Duplicate, string CorrelationId);
+
+/// <summary>The outcome of one webhook: accepted (202), a duplicate of an earlier one (200), or an error.</summary>
+public sealed record IngestOutcome(IngestResponse? Accepted, IngestResponse? Duplicate, ApiError? Error, TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// The ingest path in the contract's order: provider name, JSON-object body, rate limit, active integration,
+/// credentials, normalization, idempotency, one transaction, outbox.
+/// </summary>
+public sealed partial class WebhookIngestionService(
+    IEnumerable<IWebhookProvider> providers,
+    IntegrationRepository integrations,
+    IngestedEventRepository events,
+    ProviderRateLimiter rateLimiter,
+    IRedisClient redis,
+    SecretProtector secretProtector,
+    IMemoryCache cache,
+    OutboxSignal outboxSignal,
+    TimeProvider timeProvider,
+    IOptions<IngressOptions> options,
+    ILogger<WebhookIngestionService> logger)
+{
+    // Headers that carry credentials for any provider or for Relay itself; never stored.
+    private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-internal-api-key", "x-api-key",
+    };
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
+    private readonly Dictionary<string, IWebhookProvider> providersByName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    private readonly HashSet<string> redactedHeaders = new(AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{1,49}$")]
+    private static partial Regex ProviderNamePattern();
+
+    public async Task<IngestOutcome> IngestAsync(IncomingWebhook webhook, CancellationToken cancellationToken)
+    {
+        var provider = webhook.Provider.ToLowerInvariant();
+        if (!ProviderNamePattern().IsMatch(provider))
+        {
+            return Fail(ApiError.Validation("Invalid provider name", new { provider = "must be 2-50 characters: letters, digits, '-' or '_'" }));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(webhook.Body, JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return Fail(ApiError.Validation("Request body must be a JSON object"));
+        }
+        using var _ = document;
+        var payload = document.RootElement;
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return Fail(ApiError.Validation("Request body must be a JSON object"));
+        }
+
+        var sourceIp = webhook.SourceIp?.IsIPv4MappedToIPv6 == true ? webhook.SourceIp.MapToIPv4() : webhook.SourceIp;
+        var sourceIpText = sourceIp?.ToString() ?? "unknown";
+        var rateLimit = await rateLimiter.AcquireAsync(provider, sourceIpText, cancellationToken);
+        if (!rateLimit.Allowed)
+        {
+            return new IngestOutcome(null, null, ApiError.RateLimited("Rate limit exceeded", new { provider, sourceIp = sourceIpText, limitPerMinute = rateLimiter.PermitsPerMinute }), rateLimit.RetryAfter);
+        }
+
+        var integration = await GetActiveIntegrationAsync(provider, cancellationToken);
+        if (integration is null || !providersByName.TryGetValue(provider, out var adapter))
+        {
+            return Fail(ApiError.NotFound($"No active integration for provider '{provider}'"));
+        }
+
+        var verificationError = adapter.Verify(webhook.Headers, webhook.Body.Span, integration.Secret);
+        if (verificationError is not null)
+        {
+            return Fail(ApiError.Unauthorized(verificationError));
+        }
+
+        var normalization = adapter.Normalize(payload);
+        if (normalization.Event is not { } normalized)
+        {
+            return Fail(ApiError.Validation($"Invalid {provider} webhook payload", normalization.Errors));
+        }
+
+        var idempotencyKey = IdempotencyKey.For(provider, normalized.ExternalEventId, normalized.NormalizedPayload);
+        if (!await ClaimIdempotencyKeyAsync(idempotencyKey, cancellationToken))
+        {
+            // Redis has seen the key. PostgreSQL decides: if the first request's row is not there
+            // (still in flight, or it failed), fall through to the insert, whose unique key settles the race.
+            var existing = await events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+            if (existing is not null)
+            {
+                return DuplicateOf(existing.Value);
+            }
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var eventId = Guid.CreateVersion7(now);
+        var newEvent = new NewEvent(
+            WebhookId: Guid.CreateVersion7(now),
+            EventId: eventId,
+            JobId: Guid.CreateVersion7(now),
+            IntegrationId: integration.Id,
+            Provider: provider,
+            ExternalEventId: normalized.ExternalEventId,
+            IdempotencyKey: idempotencyKey,
+            RequestHeaders: SerializeHeaders(webhook.Headers),
+            RawPayload: payload.GetRawText(),
+            SourceIp: sourceIp?.ToString(),
+            ReceivedAt: now,
+            EventType: normalized.EventType,
+            Subject: normalized.Subject,
+            OccurredAt: normalized.OccurredAt,
+            NormalizedPayload: normalized.NormalizedPayload.GetRawText(),
+            CorrelationId: webhook.CorrelationId,
+            ReceivedAuditDetails: JsonSerializer.Serialize(new { provider, externalEventId = normalized.ExternalEventId, idempotencyKey, sourceIp = sourceIp?.ToString(), correlationId = webhook.CorrelationId }, JsonSerializerOptions.Web),
+            NormalizedAuditDetails: JsonSerializer.Serialize(new { eventType = normalized.EventType, subject = normalized.Subject, correlationId = webhook.CorrelationId }, JsonSerializerOptions.Web),
+            Outbox: OutboxEntry.For(
+                new EventAccepted(eventId, provider, webhook.CorrelationId, now),
+                new OutboxAudit("normalized_event", eventId, "event.queued", new { correlationId = webhook.CorrelationId })));
+
+        if (!await events.TryInsertAsync(newEvent, cancellationToken))
+        {
+            var existing = await events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, cancellationToken)
+                ?? throw new InvalidOperationException($"Idempotency key {idempotencyKey} conflicted but no event carries it.");
+            return DuplicateOf(existing);
+        }
+        outboxSignal.Notify();
+        return new IngestOutcome(new IngestResponse(eventId, "queued", false, webhook.CorrelationId), null, null);
+    }
+
+    private static IngestOutcome Fail(ApiError error) => new(null, null, error);
+
+    private static IngestOutcome DuplicateOf(Guid eventId) =>
+        new(null, new IngestResponse(eventId, "duplicate", true, $"duplicate:{eventId}"), null);
+
+    private async Task<bool> ClaimIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await redis.SetIfNotExistsAsync($"idempotency:{idempotencyKey}", "1", options.Value.IdempotencyWindow, cancellationToken);
+        }
+        catch (Exception exception) when (exception is RedisConnectionException or RedisServerException or TimeoutException)
+        {
+            // The fast path is an optimisation; PostgreSQL's unique key still guarantees one event.
+            logger.LogWarning("Idempotency fast path skipped: Redis unavailable ({Message})", exception.Message);
+            return true;
+        }
+    }
+
+    private async Task<ActiveIntegration?> GetActiveIntegrationAsync(string provider, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue<ActiveIntegration?>(("integration", provider), out var cached))
+        {
+            return cached;
+        }
+        var integration = await integrations.FindByProviderAsync(provider, cancellationToken);
+        var active = integration is { IsActive: true }
+            ? new ActiveIntegration(integration.Id, secretProtector.Unprotect(integration.EncryptedSecret, SecretPurposes.IntegrationSecret))
+            : null;
+        cache.Set(("integration", provider), active, options.Value.IntegrationCacheDuration);
+        return active;
+    }
+
+    private string SerializeHeaders(IHeaderDictionary headers)
+    {
+        var stored = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in headers)
+        {
+            var key = name.ToLowerInvariant();
+            stored[key] = redactedHeaders.Contains(key) ? "[REDACTED]" : value.ToString();
+        }
+        return JsonSerializer.Serialize(stored, JsonSerializerOptions.Web);
+    }
+
+    private sealed record ActiveIntegration(Guid Id, string Secret);
+}
