@@ -76,7 +76,27 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary><c>/health</c> (readiness: every dependency check) and <c>/alive</c> (liveness), in every environment.</summary>
+    /// <summary>
+    /// Keeps the named dependency checks out of <c>/health</c> (readiness) for a service that keeps serving without
+    /// them, so an orchestrator does not take it out of rotation during that dependency's outage.
+    /// </summary>
+    public static TBuilder ExcludeFromReadiness<TBuilder>(this TBuilder builder, params string[] checkNames) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => checkNames.Contains(r.Name)))
+            {
+                registration.Tags.Remove("ready");
+                registration.Tags.Add("dependency");
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Every dependency check, ready-critical or not: what an operator's status page wants to see.</summary>
+    public static bool IsDependencyCheck(HealthCheckRegistration check) => check.Tags.Contains("ready") || check.Tags.Contains("dependency");
+
+    /// <summary><c>/health</c> (readiness: the dependencies this service cannot serve without) and <c>/alive</c> (liveness), in every environment.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthPath, new HealthCheckOptions

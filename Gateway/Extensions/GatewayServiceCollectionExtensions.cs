@@ -28,6 +28,8 @@ public static class GatewayServiceCollectionExtensions
         builder.AddRelayDatabase(applyMigrations: false);
         builder.AddRelayRedis();
         builder.AddRelayRabbitMqHealth();
+        // The gateway proxies whatever the dependencies' state; it reports them on /api/v1/health but stays ready.
+        builder.ExcludeFromReadiness("postgres", "redis", "rabbitmq");
 
         var gatewayOptions = builder.Configuration.GetSection("Relay:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.AddSingleton(gatewayOptions);
@@ -72,7 +74,7 @@ public static class GatewayServiceCollectionExtensions
 
         app.MapHealthChecks("/api/v1/health", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains("ready"),
+            Predicate = Microsoft.Extensions.Hosting.Extensions.IsDependencyCheck,
             ResponseWriter = Microsoft.Extensions.Hosting.Extensions.WriteHealthResponse,
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
         });
