@@ -75,6 +75,8 @@ export DOTNET_ENVIRONMENT=$ASPNETCORE_ENVIRONMENT
 export RELAY_MANAGEMENT_API_KEY=${RELAY_MANAGEMENT_API_KEY:-local-dev-management-key}
 export Relay__ManagementApiKey=$RELAY_MANAGEMENT_API_KEY
 export Relay__Seed__CallbackBaseUrl=${Relay__Seed__CallbackBaseUrl:-$GATEWAY_URL}
+# Deliveries to loopback/private addresses are refused (SSRF); the local sink is on loopback. Production allows none.
+if [[ $ASPNETCORE_ENVIRONMENT != Production ]]; then export Relay__Outbound__AllowedHosts__0=${Relay__Outbound__AllowedHosts__0:-127.0.0.1}; fi
 export ReverseProxy__Clusters__ingress__Destinations__d1__Address=http://127.0.0.1:5101
 export ReverseProxy__Clusters__management__Destinations__d1__Address=http://127.0.0.1:5102
 
