@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Relay.Bench;
+
+/// <summary>Command line of <c>./bench.sh</c>. With neither --rate nor --max both Relay phases run (1,000/s, then max).</summary>
+public sealed class BenchOptions
+{
+    public const string Usage =
+        """
+        usage: ./bench.sh [--rate N] [--max] [--duration S] [options]
+          --rate N               open-loop phase at N webhooks/s (default: 1000)
+          --max                  closed-loop phase at maximum throughput
+                                 (neither flag: both phases, --rate 1000 first, then --max)
+          --duration S           length of each Relay phase in seconds (default 60)
+          --concurrency C        connections of the --max phase and of the HTTP ceiling (default 128)
+          --ceiling-duration S   length of each ceiling measurement (default 10, never more than --duration)
+          --pg-clients N         connections of the PostgreSQL insert ceiling (default 32)
+          --settle S             longest wait after a phase for every accepted webhook to arrive (default 120)
+          --warmup S             unrecorded warm-up at 200/s before the phases (default 5)
+          --no-ceilings          skip the ceiling measurements (ratios are then not printed)
+          --output FILE          markdown results (default bench/results/latest.md)
+        """;
+
+    public int? Rate { get; private set; }
+    public bool Max { get; private set; }
+    public int DurationSeconds { get; private set; } = 60;
+    public int Concurrency { get; private set; } = 128;
+    public int CeilingDurationSeconds { get; private set; } = 10;
+    public int PostgresClients { get; private set; } = 32;
+    public int SettleSeconds { get; private set; } = 120;
+    public int WarmupSeconds { get; private set; } = 5;
+    public bool Ceilings { get; private set; } = true;
+    public string? Output { get; private set; }
+
+    public bool RunRatePhase => Rate is not null || !Max;
+    public bool RunMaxPhase => Max || Rate is null;
+    public int EffectiveRate => Rate ?? 1000;
+    public int EffectiveCeilingSeconds => Math.Max(1, Math.Min(CeilingDurationSeconds, DurationSeconds));
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Positive() => int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw new ArgumentException($"{args[i - 1]} needs a positive whole number");
+            int NonNegative() => int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new ArgumentException($"{args[i - 1]} needs a whole number");
+            switch (args[i])
+            {
+                case "--rate": options.Rate = Positive(); break;
+                case "--max": options.Max = true; break;
+                case "--duration": options.DurationSeconds = Positive(); break;
+                case "--concurrency": options.Concurrency = Positive(); break;
+                case "--ceiling-duration": options.CeilingDurationSeconds = Positive(); break;
+                case "--pg-clients": options.PostgresClients = Positive(); break;
+                case "--settle": options.SettleSeconds = NonNegative(); break;
+                case "--warmup": options.WarmupSeconds = NonNegative(); break;
+                case "--no-ceilings": options.Ceilings = false; break;
+                case "--output": options.Output = Next(); break;
+                case "-h" or "--help": throw new ArgumentException("");
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        // Bounded by construction: at most an hour of load per phase and 10,000 connections.
+        if (options.DurationSeconds > 3600 || options.Concurrency > 10_000 || options.Rate > 100_000 || options.SettleSeconds > 3600)
+        {
+            throw new ArgumentException("limits: --duration ≤ 3600, --concurrency ≤ 10000, --rate ≤ 100000, --settle ≤ 3600");
+        }
+        return options;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+
+namespace Relay.Bench;
+
+/// <summary>The run as markdown: the summary table (absolute numbers and ratios to the ceilings), the targets, and the detail behind them.</summary>
+public static class Report
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public const double AckP99TargetMs = 25;
+    public const double EndToEndP99TargetMs = 500;
+    public const double IngestTargetPerSecond = 3000;
+    public const double MemoryTargetMiB = 300;
+
+    public static string Markdown(RunContext run)
+    {
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+
+        Line("# Relay benchmark");
+        Line();
+        Line($"{run.StartedAt:yyyy-MM-dd HH:mm} UTC · commit {run.Commit} · {Environment.ProcessorCount} cores, " +
+             $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0} GiB · load average before {run.LoadAverageBefore}, after {run.LoadAverageAfter} · " +
+             $"everything on 127.0.0.1: load generator + sink (one process), gateway, 4 services, PostgreSQL, RabbitMQ, Redis");
+        Line();
+        Line($"Durability: PostgreSQL {run.Durability}; RabbitMQ publisher confirms, durable queues, persistent messages; an event is acknowledged (202) only after its transaction commits.");
+        Line();
+
+        Line("| measurement | accepted/s | × HTTP ceiling | × PG ceiling | ack p50 | ack p90 | ack p99 | ack max | end-to-end p50 | end-to-end p99 | errors | every accepted event arrived |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        var http = run.HttpCeiling;
+        var pg = run.PostgresCeiling;
+        if (http is not null)
+        {
+            Line($"| ceiling: ASP.NET Core endpoint that only reads the body ({http.Concurrency} connections, {http.Seconds:0} s) | {http.PerSecond:N0} | 1 | – | {Ms(http.Latency.P50)} | {Ms(http.Latency.P90)} | {Ms(http.Latency.P99)} | {Ms(http.Latency.Max)} | – | – | {http.Errors:N0} | – |");
+        }
+        if (pg is not null)
+        {
+            Line($"| ceiling: PostgreSQL single-row INSERT, fsync on ({pg.Clients} connections, {pg.Seconds:0} s) | {pg.PerSecond:N0} | – | 1 | {Ms(pg.Latency.P50)} | {Ms(pg.Latency.P90)} | {Ms(pg.Latency.P99)} | {Ms(pg.Latency.Max)} | – | – | 0 | – |");
+        }
+        foreach (var phase in run.Phases)
+        {
+            var how = phase.OfferedRate is { } rate
+                ? $"{rate:N0}/s offered, open loop"
+                : $"max, {phase.Concurrency} connections";
+            Line($"| Relay through the gateway: {how}, {phase.LoadSeconds:0} s | {phase.AcceptedPerSecond:N0} | {Ratio(phase.AcceptedPerSecond, http?.PerSecond)} | {Ratio(phase.AcceptedPerSecond, pg?.PerSecond)} | " +
+                 $"{Ms(phase.Ack.P50)} | {Ms(phase.Ack.P90)} | {Ms(phase.Ack.P99)} | {Ms(phase.Ack.Max)} | {EndToEnd(phase, e => e.P50)} | {EndToEnd(phase, e => e.P99)} | {phase.Phase.ErrorCount:N0} | {Arrived(phase)} |");
+        }
+        Line();
+        Line("Ack latency is measured from the moment a webhook was due to be sent (open loop) or was sent (closed loop) to the end of the answer; end-to-end from the same moment to the first arrival of the delivery at the sink. The reference service behind seed 004 measured ≈ 370 webhooks/s with ack p99 ≈ 290 ms on this machine type, i.e. ≈ 0.011 × the HTTP ceiling and ≈ 0.051 × the PostgreSQL ceiling of that measurement (34,000 requests/s, 7,300 inserts/s).");
+        Line();
+
+        Line("## Targets");
+        Line();
+        Line("| target | measured | verdict |");
+        Line("|---|---|---|");
+        var max = run.Phases.FirstOrDefault(p => p.OfferedRate is null);
+        var fixedRate = run.Phases.FirstOrDefault(p => p.OfferedRate is not null);
+        if (max is not null)
+        {
+            var sustained = max.LoadSeconds >= 59 ? "" : $" (only {max.LoadSeconds:0} s run)";
+            Line($"| ingest ≥ {IngestTargetPerSecond:N0} webhooks/s sustained for 60 s | {max.AcceptedPerSecond:N0}/s over {max.LoadSeconds:0} s; slowest 5 s: {max.SlowestFiveSecondRate:N0}/s; errors {max.Phase.ErrorCount:N0}{sustained} | {Verdict(max.AcceptedPerSecond >= IngestTargetPerSecond && max.Phase.ErrorCount == 0 && max.LoadSeconds >= 59, max.AcceptedPerSecond, IngestTargetPerSecond, higherIsBetter: true)} |");
+        }
+        if (fixedRate is not null)
+        {
+            var rate = fixedRate.OfferedRate!.Value;
+            Line($"| at {rate:N0}/s: ack p99 ≤ {AckP99TargetMs} ms | {Ms(fixedRate.Ack.P99)} | {Verdict(fixedRate.Ack.P99 <= AckP99TargetMs, fixedRate.Ack.P99, AckP99TargetMs, higherIsBetter: false)} |");
+            Line($"| at {rate:N0}/s: end-to-end p99 ≤ {EndToEndP99TargetMs} ms | {EndToEnd(fixedRate, e => e.P99)} | {(fixedRate.DeliveryMeasured ? Verdict(fixedRate.EndToEnd.P99 <= EndToEndP99TargetMs, fixedRate.EndToEnd.P99, EndToEndP99TargetMs, higherIsBetter: false) : "not measured")} |");
+            var keepsUp = fixedRate.KeepsUp(out var why);
+            Line($"| at {rate:N0}/s: delivery keeps up (no growing backlog) | delivered {fixedRate.DeliveredDuringLoad / fixedRate.LoadSeconds:N0}/s during the load; {why} | {(fixedRate.DeliveryMeasured ? (keepsUp ? "met" : "missed") : "not measured")} |");
+            var heaviest = fixedRate.MaxRssMiB.Where(pair => BenchCluster.ServiceNames.Contains(pair.Key)).OrderByDescending(pair => pair.Value).ToList();
+            if (heaviest.Count > 0)
+            {
+                var worst = heaviest[0];
+                Line($"| at {rate:N0}/s: memory of each service < {MemoryTargetMiB} MB | largest RSS {worst.Key} {worst.Value:N0} MiB ({string.Join(", ", heaviest.Skip(1).Select(p => $"{p.Key} {p.Value:N0}"))}) | {Verdict(worst.Value < MemoryTargetMiB, worst.Value, MemoryTargetMiB, higherIsBetter: false)} |");
+            }
+        }
+        foreach (var phase in run.Phases)
+        {
+            Line($"| {phase.Label}: nothing lost (every accepted webhook delivered) | {Arrived(phase)} | {(phase.DeliveryMeasured ? (phase.MissingAfterSettle == 0 ? "met" : "missed") : "not measured")} |");
+        }
+        Line();
+
+        Line("## Where the CPU went during the load");
+        Line();
+        Line("Core-seconds per second of load (2.0 = both cores busy) and CPU time per accepted webhook, from /proc.");
+        Line();
+        var groups = run.Phases.SelectMany(p => p.Cpu.Seconds.Keys).Distinct().OrderBy(GroupOrder).ToList();
+        Line("| component | " + string.Join(" | ", run.Phases.Select(p => $"{p.Label}: cores | µs/webhook")) + " |");
+        Line("|---|" + string.Join("", run.Phases.Select(_ => "---:|---:|")));
+        foreach (var group in groups)
+        {
+            Line($"| {group} | " + string.Join(" | ", run.Phases.Select(p =>
+            {
+                var seconds = p.Cpu.Seconds.GetValueOrDefault(group);
+                return $"{seconds / p.LoadSeconds:0.00} | {PerWebhook(seconds, p.Phase.AcceptedCount)}";
+            })) + " |");
+        }
+        Line("| **machine busy** | " + string.Join(" | ", run.Phases.Select(p => $"**{p.Cpu.MachineBusySeconds / p.LoadSeconds:0.00}** of {p.Cpu.MachineTotalSeconds / p.LoadSeconds:0.0} | {PerWebhook(p.Cpu.MachineBusySeconds, p.Phase.AcceptedCount)}")) + " |");
+        Line();
+
+        Line("## Memory (largest RSS during the load, MiB)");
+        Line();
+        var processes = run.Phases.SelectMany(p => p.MaxRssMiB.Keys).Distinct().OrderBy(name => Array.IndexOf(BenchCluster.ServiceNames, name) is var i && i < 0 ? 99 : i).ToList();
+        Line("| process | " + string.Join(" | ", run.Phases.Select(p => p.Label)) + " |");
+        Line("|---|" + string.Join("", run.Phases.Select(_ => "---:|")));
+        foreach (var process in processes)
+        {
+            Line($"| {process} | " + string.Join(" | ", run.Phases.Select(p => p.MaxRssMiB.TryGetValue(process, out var mib) ? mib.ToString("N0", Invariant) : "–")) + " |");
+        }
+        Line();
+
+        Line("## Delivery and backlog");
+        Line();
+        Line("| | " + string.Join(" | ", run.Phases.Select(p => p.Label)) + " |");
+        Line("|---|" + string.Join("", run.Phases.Select(_ => "---|")));
+        Row("accepted / sent", p => $"{p.Phase.AcceptedCount:N0} / {p.Phase.Sent:N0}");
+        Row("errors", p => p.Phase.ErrorCount == 0 ? "none" : string.Join("; ", p.Phase.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key} ×{e.Value:N0}")));
+        Row("delivered during the load", p => $"{p.DeliveredDuringLoad:N0} ({p.DeliveredDuringLoad / p.LoadSeconds:N0}/s)");
+        Row("accepted but not arrived when the load ended", p => $"{p.NotArrivedAtEnd:N0}");
+        Row("largest not-yet-arrived count during the load", p => $"{(p.Backlog.Count == 0 ? 0 : p.Backlog.Max(s => s.NotYetArrived)):N0}");
+        Row("all arrived", p => p.DrainSeconds is { } drain ? $"{drain:0.0} s after the load" : $"no: {p.MissingAfterSettle:N0} missing after {p.SettleSeconds:0} s");
+        Row("end-to-end p90 / p99.9 / max", p => p.DeliveryMeasured ? $"{Ms(p.EndToEnd.P90)} / {Ms(p.EndToEnd.P999)} / {Ms(p.EndToEnd.Max)}" : "not measured");
+        Row("duplicate deliveries (at-least-once)", p => $"{p.Phase.DuplicateArrivals:N0}");
+        Row("delivered but not acknowledged 202 to the sender", p => $"{p.Phase.ArrivedWithoutAcceptance():N0}");
+        Row("database when the load ended", p => p.DatabaseAtEnd.ToString());
+        Row("database after settling", p => p.DatabaseAfterSettle.ToString());
+        Line();
+        Line($"Sink: {run.SinkDeliveries:N0} deliveries, {run.DeliveriesWithoutHeaders:N0} without x-event-id / x-correlation-id / x-integration-provider, {run.ForeignDeliveries:N0} not from this run's phases (warm-up excluded from the tables).");
+        if (run.ExitedServices.Count > 0)
+        {
+            Line();
+            Line($"**Services that exited during the run:** {string.Join(", ", run.ExitedServices)}.");
+        }
+        Line();
+        var o = run.Options;
+        Line($"Command: `./bench.sh{(o.Rate is { } r ? $" --rate {r}" : "")}{(o.Max ? " --max" : "")} --duration {o.DurationSeconds} --concurrency {o.Concurrency}` (ceilings {o.EffectiveCeilingSeconds} s, PostgreSQL clients {o.PostgresClients}, warm-up {o.WarmupSeconds} s at 200/s, settle ≤ {o.SettleSeconds} s).");
+        return text.ToString();
+
+        void Row(string name, Func<RelayPhaseResult, string> value) => Line($"| {name} | " + string.Join(" | ", run.Phases.Select(value)) + " |");
+    }
+
+    private static string Ms(double value) => double.IsNaN(value) ? "–" : value < 10 ? $"{value.ToString("0.00", Invariant)} ms" : value < 1000 ? $"{value.ToString("0.0", Invariant)} ms" : $"{(value / 1000).ToString("0.00", Invariant)} s";
+
+    private static string Ratio(double value, double? ceiling) => ceiling is > 0 ? (value / ceiling.Value).ToString("0.000", Invariant) : "–";
+
+    private static string PerWebhook(double seconds, int webhooks) => webhooks == 0 ? "–" : (seconds * 1e6 / webhooks).ToString("N0", Invariant);
+
+    private static string EndToEnd(RelayPhaseResult phase, Func<LatencySummary, double> pick) =>
+        phase.DeliveryMeasured ? Ms(pick(phase.EndToEnd)) : "not measured (0 arrived)";
+
+    private static string Arrived(RelayPhaseResult phase) =>
+        !phase.DeliveryMeasured
+            ? $"not measured: 0 of {phase.Phase.AcceptedCount:N0} arrived"
+            : phase.MissingAfterSettle == 0
+                ? $"yes ({phase.Phase.AcceptedCount:N0} of {phase.Phase.AcceptedCount:N0})"
+                : $"no: {phase.MissingAfterSettle:N0} of {phase.Phase.AcceptedCount:N0} missing after {phase.SettleSeconds:0} s";
+
+    private static string Verdict(bool met, double measured, double target, bool higherIsBetter)
+    {
+        if (met)
+        {
+            return "met";
+        }
+        if (double.IsNaN(measured))
+        {
+            return "not measured";
+        }
+        var gap = higherIsBetter ? (target - measured) / target : (measured - target) / target;
+        return gap > 0 ? $"missed by {gap:P0}" : "missed";
+    }
+
+    private static int GroupOrder(string group) => group switch
+    {
+        "Gateway" => 0,
+        "Ingress.Api" => 1,
+        "Delivery.Worker" => 2,
+        "Management.Api" => 3,
+        "Replay.Worker" => 4,
+        _ when group.StartsWith("PostgreSQL", StringComparison.Ordinal) => 5,
+        "RabbitMQ" => 6,
+        "Redis" => 7,
+        _ when group.StartsWith("Relay.Bench", StringComparison.Ordinal) => 8,
+        CpuSnapshot.Other => 10,
+        _ => 9,
+    };
+}
