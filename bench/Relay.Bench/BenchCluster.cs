@@ -142,6 +142,8 @@ public sealed partial class BenchCluster : IAsyncDisposable
         {
             startInfo.Environment[key] = value;
         }
+        // Named connections, so pg_stat_activity (and --pg-sample) tell the services apart.
+        startInfo.Environment["ConnectionStrings__relaydb"] = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__relaydb"]) { ApplicationName = name }.ConnectionString;
         services.Add((name, Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {name}"), port));
     }
 
@@ -214,6 +216,22 @@ public sealed partial class BenchCluster : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>The bench database's cumulative counters (pg_stat_database): commits, rollbacks and rows written.</summary>
+    public async Task<DatabaseCounters> ReadCountersAsync(CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(DatabaseConnectionString);
+        // The statistics snapshot is per transaction; clear it so a second read in this session sees new numbers.
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT pg_stat_clear_snapshot(), d.xact_commit, d.xact_rollback, d.tup_inserted, d.tup_updated, d.tup_deleted, d.blks_hit + d.blks_read,
+                   w.wal_sync, w.wal_bytes::bigint
+            FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = current_database()
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new DatabaseCounters(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
     }
 
     /// <summary>PostgreSQL settings that decide durability, for the report.</summary>
@@ -338,6 +356,15 @@ public sealed partial class BenchCluster : IAsyncDisposable
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
+}
+
+/// <summary>Counters of the run's database, plus the server-wide WAL syncs and bytes (pg_stat_wal has no per-database split).</summary>
+public sealed record DatabaseCounters(long Commits, long Rollbacks, long Inserted, long Updated, long Deleted, long BlocksTouched, long WalSyncs, long WalBytes)
+{
+    public static DatabaseCounters operator -(DatabaseCounters after, DatabaseCounters before) => new(
+        after.Commits - before.Commits, after.Rollbacks - before.Rollbacks, after.Inserted - before.Inserted,
+        after.Updated - before.Updated, after.Deleted - before.Deleted, after.BlocksTouched - before.BlocksTouched,
+        after.WalSyncs - before.WalSyncs, after.WalBytes - before.WalBytes);
 }
 
 public sealed record DatabaseBacklog(IReadOnlyDictionary<string, long> EventsByStatus, long OutboxRows, IReadOnlyDictionary<string, long>? Queues)

@@ -18,6 +18,7 @@ public sealed class BenchOptions
           --settle S             longest wait after a phase for every accepted webhook to arrive (default 120)
           --warmup S             unrecorded warm-up at 200/s before the phases (default 5)
           --no-ceilings          skip the ceiling measurements (ratios are then not printed)
+          --pg-sample            sample pg_stat_activity every 10 ms during the phases and report the busiest statements
           --output FILE          markdown results (default bench/results/latest.md)
         """;
 
@@ -30,6 +31,7 @@ public sealed class BenchOptions
     public int SettleSeconds { get; private set; } = 120;
     public int WarmupSeconds { get; private set; } = 5;
     public bool Ceilings { get; private set; } = true;
+    public bool PostgresSampling { get; private set; }
     public string? Output { get; private set; }
 
     public bool RunRatePhase => Rate is not null || !Max;
@@ -60,6 +62,7 @@ public sealed class BenchOptions
                 case "--settle": options.SettleSeconds = NonNegative(); break;
                 case "--warmup": options.WarmupSeconds = NonNegative(); break;
                 case "--no-ceilings": options.Ceilings = false; break;
+                case "--pg-sample": options.PostgresSampling = true; break;
                 case "--output": options.Output = Next(); break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default: throw new ArgumentException($"unknown option {args[i]}");

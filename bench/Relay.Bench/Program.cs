@@ -106,6 +106,7 @@ namespace Relay.Bench
             Log(context.Durability);
 
             var pids = new Dictionary<string, int>(cluster.ProcessIds) { ["Relay.Bench (load + sink)"] = Environment.ProcessId };
+            await using var postgresSampler = options.PostgresSampling ? new PostgresActivitySampler(cluster.DatabaseConnectionString, cluster.DatabaseName) : null;
             await using var memory = new MemorySampler(pids);
             using var generator = new LoadGenerator(webhooks, maxConnections: Math.Max(options.Concurrency, 4096));
             var gatewayTarget = new Uri(cluster.GatewayAddress, "/api/v1/webhooks/acme");
@@ -142,14 +143,14 @@ namespace Relay.Bench
             {
                 var rate = options.EffectiveRate;
                 var phase = new Phase(1, $"{rate:N0}/s offered", (int)Math.Min(int.MaxValue - 1, (long)rate * options.DurationSeconds + 100), rate);
-                context.Phases.Add(await RunRelayPhaseAsync(phase, cluster, endpoints, memory, pids, cancellationToken,
+                context.Phases.Add(await RunRelayPhaseAsync(phase, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
                     token => generator.RunOpenLoopAsync(phase, gatewayTarget, rate, TimeSpan.FromSeconds(options.DurationSeconds), token),
                     $"open loop at {rate:N0}/s for {options.DurationSeconds} s", null));
             }
             if (options.RunMaxPhase)
             {
                 var phase = new Phase(2, "max", 25_000 * options.DurationSeconds + 10_000, null);
-                context.Phases.Add(await RunRelayPhaseAsync(phase, cluster, endpoints, memory, pids, cancellationToken,
+                context.Phases.Add(await RunRelayPhaseAsync(phase, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
                     token => generator.RunClosedLoopAsync(phase, gatewayTarget, options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds), token),
                     $"closed loop, {options.Concurrency} connections, {options.DurationSeconds} s", options.Concurrency));
             }
@@ -165,12 +166,14 @@ namespace Relay.Bench
 
         private async Task<RelayPhaseResult> RunRelayPhaseAsync(
             Phase phase, BenchCluster cluster, BenchEndpoints endpoints, MemorySampler memory, IReadOnlyDictionary<string, int> pids,
-            CancellationToken cancellationToken, Func<CancellationToken, Task> load, string description, int? concurrency)
+            PostgresActivitySampler? postgresSampler, CancellationToken cancellationToken, Func<CancellationToken, Task> load, string description, int? concurrency)
         {
             Log($"Relay, {phase.Name}: {description}");
             endpoints.Track(phase);
             memory.Reset();
+            postgresSampler?.Reset();
             var cpuBefore = CpuSnapshot.Take(pids, cluster.DatabaseName);
+            var databaseBefore = await cluster.ReadCountersAsync(cancellationToken);
             var backlog = new List<BacklogSample>();
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = Task.Run(async () =>
@@ -200,7 +203,9 @@ namespace Relay.Bench
             await sampling.CancelAsync();
             await sampler;
             var cpuAfter = CpuSnapshot.Take(pids, cluster.DatabaseName);
+            var databaseAfter = await cluster.ReadCountersAsync(cancellationToken);
             var maxRss = memory.MaxMiB();
+            var postgresActivity = postgresSampler?.Top(15) ?? [];
             var notArrivedAtEnd = phase.MissingCount();
             var deliveredDuringLoad = phase.ArrivedBy(loadEnd);
             var databaseAtEnd = await cluster.ReadBacklogAsync(cancellationToken);
@@ -232,6 +237,8 @@ namespace Relay.Bench
                 DatabaseAfterSettle = databaseAfterSettle,
                 MaxRssMiB = maxRss,
                 Cpu = CpuSnapshot.Between(cpuBefore, cpuAfter),
+                PostgresActivity = postgresActivity,
+                Database = databaseAfter - databaseBefore,
             };
         }
 

@@ -100,6 +100,33 @@ public static class Report
         Line("| **machine busy** | " + string.Join(" | ", run.Phases.Select(p => $"**{p.Cpu.MachineBusySeconds / p.LoadSeconds:0.00}** of {p.Cpu.MachineTotalSeconds / p.LoadSeconds:0.0} | {PerWebhook(p.Cpu.MachineBusySeconds, p.Phase.AcceptedCount)}")) + " |");
         Line();
 
+        Line("PostgreSQL work per accepted webhook during the load (pg_stat_database of the run's database; delivery included):");
+        Line();
+        Line("| | " + string.Join(" | ", run.Phases.Select(p => p.Label)) + " |");
+        Line("|---|" + string.Join("", run.Phases.Select(_ => "---:|")));
+        Row("transactions committed (read-only ones included)", p => PerAccepted(p.Database.Commits, p));
+        Row("WAL fsyncs (whole server; group commit shares one)", p => PerAccepted(p.Database.WalSyncs, p));
+        Row("WAL bytes (whole server)", p => p.Phase.AcceptedCount == 0 ? "–" : (p.Database.WalBytes / (double)p.Phase.AcceptedCount).ToString("N0", Invariant));
+        Row("rows inserted", p => PerAccepted(p.Database.Inserted, p));
+        Row("rows updated", p => PerAccepted(p.Database.Updated, p));
+        Row("rows deleted", p => PerAccepted(p.Database.Deleted, p));
+        Row("buffer pages touched", p => PerAccepted(p.Database.BlocksTouched, p));
+        Row("rollbacks", p => PerAccepted(p.Database.Rollbacks, p));
+        Line();
+
+        foreach (var phase in run.Phases.Where(p => p.PostgresActivity.Count > 0))
+        {
+            Line($"PostgreSQL, {phase.Label} (--pg-sample: average backends active on a statement; 1.00 = one backend all the time):");
+            Line();
+            Line("| busy | service | waiting on | statement |");
+            Line("|---:|---|---|---|");
+            foreach (var (service, wait, query, busy) in phase.PostgresActivity)
+            {
+                Line($"| {busy:0.00} | {service} | {wait} | `{query.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)}` |");
+            }
+            Line();
+        }
+
         Line("## Memory (largest RSS during the load, MiB)");
         Line();
         var processes = run.Phases.SelectMany(p => p.MaxRssMiB.Keys).Distinct().OrderBy(name => Array.IndexOf(BenchCluster.ServiceNames, name) is var i && i < 0 ? 99 : i).ToList();
@@ -144,6 +171,9 @@ public static class Report
     private static string Ms(double value) => double.IsNaN(value) ? "–" : value < 10 ? $"{value.ToString("0.00", Invariant)} ms" : value < 1000 ? $"{value.ToString("0.0", Invariant)} ms" : $"{(value / 1000).ToString("0.00", Invariant)} s";
 
     private static string Ratio(double value, double? ceiling) => ceiling is > 0 ? (value / ceiling.Value).ToString("0.000", Invariant) : "–";
+
+    private static string PerAccepted(long value, RelayPhaseResult phase) =>
+        phase.Phase.AcceptedCount == 0 ? "–" : (value / (double)phase.Phase.AcceptedCount).ToString("0.00", Invariant);
 
     private static string PerWebhook(double seconds, int webhooks) => webhooks == 0 ? "–" : (seconds * 1e6 / webhooks).ToString("N0", Invariant);
 
