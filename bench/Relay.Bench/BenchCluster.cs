@@ -142,8 +142,11 @@ public sealed partial class BenchCluster : IAsyncDisposable
         {
             startInfo.Environment[key] = value;
         }
-        // Named connections, so pg_stat_activity (and --pg-sample) tell the services apart.
-        startInfo.Environment["ConnectionStrings__relaydb"] = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__relaydb"]) { ApplicationName = name }.ConnectionString;
+        // Named connections, so pg_stat_activity (and --pg-sample) tell the services apart. BENCH_RELAYDB_OPTIONS
+        // (e.g. "Max Auto Prepare=0") appends Npgsql settings, to compare pool settings without a rebuild.
+        var database = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__relaydb"]) { ApplicationName = name }.ConnectionString;
+        var extra = Environment.GetEnvironmentVariable("BENCH_RELAYDB_OPTIONS");
+        startInfo.Environment["ConnectionStrings__relaydb"] = string.IsNullOrWhiteSpace(extra) ? database : $"{database};{extra.Trim(';', ' ')}";
         services.Add((name, Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {name}"), port));
     }
 
@@ -176,6 +179,34 @@ public sealed partial class BenchCluster : IAsyncDisposable
             await Task.Delay(250, cancellationToken);
         }
         throw new TimeoutException($"{name} not healthy after 120 s (last: {last}); see {LogOf(name)}:\n{Tail(LogOf(name))}");
+    }
+
+    /// <summary>Warnings and errors each service logged (the run's settings log Warning and above), with the most frequent message.</summary>
+    public IReadOnlyList<string> LoggedProblems()
+    {
+        var problems = new List<string>();
+        foreach (var (name, _, _) in services)
+        {
+            try
+            {
+                var lines = File.ReadLines(LogOf(name)).ToList();
+                var count = lines.Count(line => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
+                if (count == 0)
+                {
+                    continue;
+                }
+                // The simple console formatter puts the message on the line after "warn: Category[id]".
+                var top = lines.Zip(lines.Skip(1))
+                    .Where(pair => pair.First.StartsWith("warn:", StringComparison.Ordinal) || pair.First.StartsWith("fail:", StringComparison.Ordinal) || pair.First.StartsWith("crit:", StringComparison.Ordinal))
+                    .GroupBy(pair => pair.Second.Trim()).OrderByDescending(group => group.Count()).First();
+                problems.Add($"{name}: {count:N0} warnings/errors, most often ×{top.Count():N0} \"{(top.Key.Length > 160 ? top.Key[..160] + "…" : top.Key)}\"");
+            }
+            catch (IOException)
+            {
+                // No log, nothing to report.
+            }
+        }
+        return problems;
     }
 
     public IEnumerable<string> ExitedServices() => services.Where(s => s.Process.HasExited).Select(s => $"{s.Name} (exit {s.Process.ExitCode})");

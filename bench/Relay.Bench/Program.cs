@@ -160,6 +160,7 @@ namespace Relay.Bench
             context.ForeignDeliveries = endpoints.ForeignDeliveries;
             context.DeliveriesWithoutHeaders = endpoints.DeliveriesWithoutHeaders;
             context.ExitedServices = cluster.ExitedServices().ToList();
+            context.LoggedProblems = cluster.LoggedProblems();
             Log("stopping the services and removing the run's database, vhost and Redis keys");
             return Report.Markdown(context);
         }
@@ -281,5 +282,6 @@ namespace Relay.Bench
         public long ForeignDeliveries { get; set; }
         public long DeliveriesWithoutHeaders { get; set; }
         public List<string> ExitedServices { get; set; } = [];
+        public IReadOnlyList<string> LoggedProblems { get; set; } = [];
     }
 }

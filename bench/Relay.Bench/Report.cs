@@ -24,6 +24,15 @@ public static class Report
              $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0} GiB · load average before {run.LoadAverageBefore}, after {run.LoadAverageAfter} · " +
              $"everything on 127.0.0.1: load generator + sink (one process), gateway, 4 services, PostgreSQL, RabbitMQ, Redis");
         Line();
+        var overrides = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => $"{e.Key}={e.Value}")
+            .Where(e => e.StartsWith("Relay__", StringComparison.Ordinal) || e.StartsWith("DOTNET_", StringComparison.Ordinal) || e.StartsWith("BENCH_RELAYDB_OPTIONS", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+        if (overrides.Count > 0)
+        {
+            Line($"Settings from the environment: `{string.Join("`, `", overrides)}`.");
+            Line();
+        }
         Line($"Durability: PostgreSQL {run.Durability}; RabbitMQ publisher confirms, durable queues, persistent messages; an event is acknowledged (202) only after its transaction commits.");
         Line();
 
@@ -155,6 +164,16 @@ public static class Report
         Row("database after settling", p => p.DatabaseAfterSettle.ToString());
         Line();
         Line($"Sink: {run.SinkDeliveries:N0} deliveries, {run.DeliveriesWithoutHeaders:N0} without x-event-id / x-correlation-id / x-integration-provider, {run.ForeignDeliveries:N0} not from this run's phases (warm-up excluded from the tables).");
+        if (run.LoggedProblems.Count > 0)
+        {
+            Line();
+            Line("**The services logged warnings or errors during the run** (the numbers may not be representative; see bench/results/logs):");
+            Line();
+            foreach (var problem in run.LoggedProblems)
+            {
+                Line($"- {problem}");
+            }
+        }
         if (run.ExitedServices.Count > 0)
         {
             Line();
