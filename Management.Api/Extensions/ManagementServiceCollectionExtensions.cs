@@ -2,22 +2,56 @@ using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Management.Api.Apis;
+using Relay.Management.Api.Data;
+using Relay.Management.Api.Replays;
+using Relay.Management.Api.Security;
 
 namespace Relay.Management.Api.Extensions;
 
 public static class ManagementServiceCollectionExtensions
 {
+    /// <summary>Management requests carry at most a small JSON body (a replay request).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     public static IHostApplicationBuilder AddManagementServices(this WebApplicationBuilder builder)
     {
+        // First, so a missing or weak key stops the service before it touches anything else.
+        builder.Services.AddSingleton(ManagementApiKey.FromConfiguration(builder.Configuration));
+
         builder.AddRelayDatabase();
+        // Not used by the routes yet; registered so /health reports all three dependencies like every service.
         builder.AddRelayRedis();
+        // Publishes ReplayRequested through the outbox; this service has no consumers.
         builder.AddRelayMessaging();
+        builder.AddRelayOutbox();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        // Stored payloads may nest as deep as ingest allows; the envelope adds a few levels on top.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonColumn.MaxDepth);
+
+        builder.Services.AddSingleton<EventQueryRepository>();
+        builder.Services.AddSingleton<DeliveryAttemptRepository>();
+        builder.Services.AddSingleton<AuditEntryRepository>();
+        builder.Services.AddSingleton<ReplayRequestRepository>();
+        builder.Services.AddSingleton<ReplayService>();
         return builder;
     }
 
     public static WebApplication MapManagementApi(this WebApplication app)
     {
         app.UseRelayApiErrors();
+        app.UseMiddleware<ManagementApiKeyMiddleware>();
+        app.MapIntegrationsApi();
+        app.MapEventsApi();
+        app.MapDeliveriesApi();
+        app.MapAuditEntriesApi();
+        app.MapReplaysApi();
         return app;
     }
 }

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Relay.Infrastructure.Http;
+using Relay.Management.Api.Data;
+using Relay.Management.Api.Queries;
+
+namespace Relay.Management.Api.Apis;
+
+public static class AuditEntriesApi
+{
+    public static RouteGroupBuilder MapAuditEntriesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/audit-entries");
+        api.MapGet("", ListAuditEntries);
+        return api;
+    }
+
+    /// <summary>The audit trail, newest first.</summary>
+    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<AuditEntryView>>>, ApiError>> ListAuditEntries(
+        HttpRequest request, AuditEntryRepository auditEntries, CancellationToken cancellationToken)
+    {
+        var query = AuditEntryListQuery.Parse(request.Query);
+        if (query.Value is not { } filter)
+        {
+            return ManagementResults.InvalidQuery(query.Errors);
+        }
+        var page = await auditEntries.ListAsync(filter, cancellationToken);
+        return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Relay.Infrastructure.Http;
+using Relay.Management.Api.Data;
+using Relay.Management.Api.Queries;
+using Relay.Management.Api.Replays;
+
+namespace Relay.Management.Api.Apis;
+
+public static class ReplaysApi
+{
+    public static RouteGroupBuilder MapReplaysApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/events/{id}/replay", RequestReplay);
+
+        var api = app.MapGroup("/api/v1/replays");
+        api.MapGet("/{id}", GetReplay);
+        return api;
+    }
+
+    public static async Task<Results<Accepted<ApiEnvelope<ReplayAccepted>>, ApiError>> RequestReplay(
+        string id, HttpContext context, ReplayService replays, CancellationToken cancellationToken)
+    {
+        if (!QueryReader.TryParseUuid(id, out var eventId))
+        {
+            return ManagementResults.InvalidId();
+        }
+        // Read as bytes and validated here, so a malformed body gets the contract's 400 rather than the binder's.
+        // Kestrel's body limit (set for this service) turns an oversized body into 413.
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, cancellationToken);
+        var input = ReplayRequestInput.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
+        if (input.Value is null)
+        {
+            return ApiError.Validation(input.Message!, input.Errors);
+        }
+
+        var accepted = await replays.RequestAsync(eventId, input.Value, CorrelationIdOf(context), cancellationToken);
+        return accepted is null
+            ? ApiError.NotFound("Event not found")
+            : TypedResults.Accepted($"/api/v1/replays/{accepted.ReplayRequestId}", new ApiEnvelope<ReplayAccepted>(accepted));
+    }
+
+    public static async Task<Results<Ok<ApiEnvelope<ReplayRequestView>>, ApiError>> GetReplay(
+        string id, ReplayRequestRepository replays, CancellationToken cancellationToken)
+    {
+        if (!QueryReader.TryParseUuid(id, out var replayId))
+        {
+            return ManagementResults.InvalidId();
+        }
+        var replay = await replays.FindAsync(replayId, cancellationToken);
+        return replay is null ? ApiError.NotFound("Replay request not found") : ApiResults.Ok(replay);
+    }
+
+    /// <summary>The gateway's request id ties the replay request to its delivery and the logs.</summary>
+    private static string CorrelationIdOf(HttpContext context)
+    {
+        var requestId = context.Request.Headers["x-request-id"].ToString();
+        return requestId.Length is > 0 and <= 128 ? requestId : Guid.NewGuid().ToString();
+    }
+}

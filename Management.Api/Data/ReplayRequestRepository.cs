@@ -1,0 +1,75 @@
+using Dapper;
+using Npgsql;
+using Relay.Infrastructure.Messaging;
+
+namespace Relay.Management.Api.Data;
+
+public sealed record NewReplayRequest(
+    Guid Id,
+    Guid JobId,
+    Guid EventId,
+    string RequestedBy,
+    string Reason,
+    DateTimeOffset RequestedAt,
+    string AuditDetails,
+    OutboxEntry Outbox);
+
+/// <summary>Replay requests: written with their job, audit entry and outbox message in one transaction.</summary>
+public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
+{
+    public const string QueueName = "replay-requested";
+
+    private const string InsertSql =
+        """
+        INSERT INTO replay_requests (id, normalized_event_id, requested_by, reason, status, created_at)
+        VALUES (@Id, @EventId, @RequestedBy, @Reason, 'queued', @RequestedAt);
+        INSERT INTO processing_jobs (id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, created_at)
+        VALUES (@JobId, @EventId, @QueueName, 'replay', 'queued', @AttemptNo, @RequestedAt, @RequestedAt);
+        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+        VALUES ('replay_request', @Id, 'replay.requested', @RequestedBy, CAST(@ReplayAuditDetails AS jsonb), @RequestedAt);
+        """;
+
+    /// <summary>
+    /// Stores the request, its queued job, the <c>replay.requested</c> audit entry and the <c>ReplayRequested</c>
+    /// outbox row, all or nothing. Returns false (writing nothing) when the event does not exist.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(NewReplayRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var processingAttempts = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "SELECT processing_attempts FROM normalized_events WHERE id = @EventId",
+            new { request.EventId }, transaction, cancellationToken: cancellationToken));
+        if (processingAttempts is null)
+        {
+            return false;
+        }
+
+        var parameters = new DynamicParameters(new
+        {
+            request.Id,
+            request.JobId,
+            request.EventId,
+            request.RequestedBy,
+            request.Reason,
+            request.RequestedAt,
+            QueueName,
+            AttemptNo = processingAttempts.Value + 1,
+            ReplayAuditDetails = request.AuditDetails,
+        });
+        parameters.AddDynamicParams(request.Outbox);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql + OutboxEntry.InsertSql, parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<ReplayRequestView?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ReplayRequestView>(new CommandDefinition(
+            """
+            SELECT id, normalized_event_id AS event_id, requested_by, reason, status, created_at, processed_at
+            FROM replay_requests WHERE id = @id
+            """, new { id }, cancellationToken: cancellationToken));
+    }
+}
