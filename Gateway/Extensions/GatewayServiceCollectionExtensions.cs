@@ -22,6 +22,9 @@ public static class GatewayServiceCollectionExtensions
 {
     public const string RequestIdHeader = "X-Request-Id";
 
+    /// <summary>Route metadata: a body limit below the gateway's own, for upstreams that accept less (Management.Api).</summary>
+    private const string RouteBodyLimitKey = "MaxRequestBodyBytes";
+
     public static IHostApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
         // The gateway answers the public health route itself, so it checks the same dependencies the services use.
@@ -78,7 +81,11 @@ public static class GatewayServiceCollectionExtensions
             ResponseWriter = Microsoft.Extensions.Hosting.Extensions.WriteHealthResponse,
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
         });
-        app.MapReverseProxy(proxy => proxy.Use(TranslateProxyErrors));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ApplyRouteBodyLimit);
+            proxy.Use(TranslateProxyErrors);
+        });
         return app;
     }
 
@@ -105,6 +112,39 @@ public static class GatewayServiceCollectionExtensions
             ? ApiError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes")
             : next();
 
+    /// <summary>
+    /// An upstream with a smaller body limit than the gateway's (Management.Api: 64 KiB) closes the connection on a
+    /// larger body, often before its 413 reaches the gateway, which would then answer 503. So the gateway enforces a
+    /// route's own limit (route metadata <c>MaxRequestBodyBytes</c>) itself: 413 at once for a declared length,
+    /// and for a chunked body when it passes the limit while being forwarded (see <see cref="TranslateProxyErrors"/>).
+    /// </summary>
+    private static Task ApplyRouteBodyLimit(HttpContext context, Func<Task> next)
+    {
+        var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
+        if (metadata is null || !metadata.TryGetValue(RouteBodyLimitKey, out var configured) || !long.TryParse(configured, out var limit))
+        {
+            return next();
+        }
+        if (context.Request.ContentLength > limit)
+        {
+            return ApiError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {limit} bytes");
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = Math.Min(limit, bodySize.MaxRequestBodySize ?? limit);
+        }
+        return next();
+    }
+
+    /// <summary>Kestrel's "body too large", which YARP may report wrapped (an AggregateException with the upstream's failure).</summary>
+    private static bool IsBodyTooLarge(Exception? exception) => exception switch
+    {
+        null => false,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsBodyTooLarge),
+        _ => IsBodyTooLarge(exception.InnerException),
+    };
+
     /// <summary>YARP answers proxy failures with bare status codes; give them the envelope.</summary>
     private static async Task TranslateProxyErrors(HttpContext context, Func<Task> next)
     {
@@ -114,7 +154,7 @@ public static class GatewayServiceCollectionExtensions
         {
             return;
         }
-        if (error.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        if (IsBodyTooLarge(error.Exception))
         {
             await ApiError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "Request body is too large");
             return;

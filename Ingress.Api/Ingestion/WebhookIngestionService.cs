@@ -57,6 +57,12 @@ public sealed partial class WebhookIngestionService(
             return Fail(ApiError.Validation("Invalid provider name", new { provider = "must be 2-50 characters: letters, digits, '-' or '_'" }));
         }
 
+        // System.Text.Json checks the structure, not the UTF-8 inside strings (it fails only later, when a string is
+        // read); bytes that are not UTF-8 are not JSON, so reject them with the other malformed bodies.
+        if (!System.Text.Unicode.Utf8.IsValid(webhook.Body.Span))
+        {
+            return Fail(ApiError.Validation("Request body must be a JSON object", new { body = "must be UTF-8 encoded JSON" }));
+        }
         JsonDocument document;
         try
         {
