@@ -1,3 +1,7 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Relay.Delivery.Worker.Consumers;
+using Relay.Delivery.Worker.Services;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
@@ -11,8 +15,55 @@ public static class DeliveryServiceCollectionExtensions
     {
         builder.AddRelayDatabase();
         builder.AddRelayRedis();
-        builder.AddRelayMessaging();
+        builder.Services.AddOptions<DeliveryOptions>()
+            .Bind(builder.Configuration.GetSection(DeliveryOptions.SectionName))
+            .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerBatchSize and PendingGraceSeconds must be positive, RetryBaseDelayMs not negative, and LeaseSeconds at least TimeoutSeconds + 5")
+            .ValidateOnStart();
+
+        builder.AddRelayMessaging(consumers =>
+        {
+            consumers.AddConsumer<EventAcceptedConsumer, EventAcceptedConsumerDefinition>();
+            consumers.AddConsumer<EventReplayedConsumer, EventReplayedConsumerDefinition>();
+        });
+        builder.Services.AddDeliveryHttpClient();
+
+        builder.Services.AddSingleton<DeliveryTelemetry>();
+        builder.Services.AddSingleton<DeliveryRepository>();
+        builder.Services.AddSingleton<DeliveryService>();
+        // Registered after the bus, so on shutdown it stops (and drains its deliveries) before the bus does.
+        builder.Services.AddHostedService<DeliveryScheduler>();
         return builder;
+    }
+
+    /// <summary>
+    /// The one place outbound delivery HTTP is configured: pooled connections, no redirects (a callback must not
+    /// bounce a delivery elsewhere), no cookies, no proxy, no request logging (callback URLs may carry tokens).
+    /// An outbound guard plugs in by swapping the primary handler, e.g.
+    /// <c>SafeOutboundHandler.Create(guard, handler => ConfigureSocketsHandler(handler, options))</c>.
+    /// </summary>
+    public static IHttpClientBuilder AddDeliveryHttpClient(this IServiceCollection services) =>
+        services.AddHttpClient(DeliveryService.HttpClientName, client =>
+            {
+                // DeliveryService applies Relay:Delivery:TimeoutSeconds itself, so a timeout can be told from a shutdown.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Relay-Delivery/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(serviceProvider =>
+                ConfigureSocketsHandler(new SocketsHttpHandler(), serviceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value))
+            // SocketsHttpHandler recycles its own connections (PooledConnectionLifetime), so the handler can live forever.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+
+    public static SocketsHttpHandler ConfigureSocketsHandler(SocketsHttpHandler handler, DeliveryOptions options)
+    {
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
+        handler.UseProxy = false;
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
+        handler.ConnectTimeout = options.Timeout;
+        handler.MaxConnectionsPerServer = Math.Max(options.Concurrency * 2, 16);
+        return handler;
     }
 
     public static WebApplication MapDeliveryApi(this WebApplication app)
