@@ -1,7 +1,10 @@
+using MassTransit;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Replay.Worker.Consumers;
+using Relay.Replay.Worker.Services;
 
 namespace Relay.Replay.Worker.Extensions;
 
@@ -11,7 +14,11 @@ public static class ReplayServiceCollectionExtensions
     {
         builder.AddRelayDatabase();
         builder.AddRelayRedis();
-        builder.AddRelayMessaging();
+        builder.AddRelayMessaging(consumers => consumers.AddConsumer<ReplayRequestedConsumer, ReplayRequestedConsumerDefinition>());
+        builder.AddRelayOutbox();
+
+        builder.Services.AddSingleton<ReplayRepository>();
+        builder.Services.AddSingleton<ReplayDispatchService>();
         return builder;
     }
 

@@ -1,0 +1,92 @@
+using Dapper;
+using Npgsql;
+using Relay.Infrastructure.Messaging;
+
+namespace Relay.Replay.Worker.Services;
+
+public enum ReplayDispatchResult
+{
+    /// <summary>The event was reset and <c>EventReplayed</c> written to the outbox.</summary>
+    Dispatched,
+
+    /// <summary>The request was not queued any more (a redelivered message) or does not exist: nothing to do.</summary>
+    AlreadyHandled,
+
+    /// <summary>The request's event does not exist; the request is marked failed.</summary>
+    EventNotFound,
+}
+
+/// <summary>Replay requests and the event reset that dispatches them, in one transaction.</summary>
+public sealed class ReplayRepository(NpgsqlDataSource dataSource)
+{
+    // The status guard makes a redelivered ReplayRequested a no-op.
+    private const string MarkDispatchedSql =
+        """
+        UPDATE replay_requests SET status = 'dispatched'
+        WHERE id = @ReplayRequestId AND status = 'queued'
+        RETURNING normalized_event_id
+        """;
+
+    // A fresh delivery run: pending and due now, any lease dropped (an in-flight attempt's outcome is then
+    // discarded), and a new retry budget starting at the attempts made so far.
+    private const string ResetEventSql =
+        """
+        UPDATE normalized_events SET
+            status = 'pending', next_attempt_at = now(), attempt_budget_start = processing_attempts,
+            lease_id = NULL, lease_expires_at = NULL, replay_request_id = @ReplayRequestId, updated_at = now()
+        WHERE id = @EventId
+        RETURNING correlation_id
+        """;
+
+    // What the replay supersedes: jobs of the previous run that will never run (a queued retry, a job left running
+    // by an attempt whose outcome is now discarded), except this replay's own job; and an earlier replay request
+    // whose run had not finished.
+    private const string SupersedeSql =
+        """
+        UPDATE processing_jobs SET status = 'failed', completed_at = now(), error_message = 'Superseded by replay ' || @ReplayRequestId::text
+        WHERE normalized_event_id = @EventId AND status IN ('queued', 'running')
+          AND id IS DISTINCT FROM (
+              SELECT id FROM processing_jobs
+              WHERE normalized_event_id = @EventId AND triggered_by = 'replay' AND status = 'queued'
+              ORDER BY created_at DESC, id DESC LIMIT 1);
+
+        UPDATE replay_requests SET status = 'failed', processed_at = now()
+        WHERE normalized_event_id = @EventId AND status = 'dispatched' AND id <> @ReplayRequestId;
+
+        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
+        VALUES ('replay_request', @ReplayRequestId, 'replay.dispatched', 'system', CAST(@AuditDetails AS jsonb));
+        """;
+
+    private const string MarkFailedSql =
+        "UPDATE replay_requests SET status = 'failed', processed_at = now() WHERE id = @ReplayRequestId";
+
+    /// <param name="outbox">Builds the <c>EventReplayed</c> outbox row from the event id and its correlation id.</param>
+    public async Task<ReplayDispatchResult> DispatchAsync(Guid replayRequestId, Func<Guid, string, (OutboxEntry Outbox, string AuditDetails)> outbox, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var eventId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            MarkDispatchedSql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
+        if (eventId is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return ReplayDispatchResult.AlreadyHandled;
+        }
+
+        var correlationId = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            ResetEventSql, new { ReplayRequestId = replayRequestId, EventId = eventId.Value }, transaction, cancellationToken: cancellationToken));
+        if (correlationId is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return ReplayDispatchResult.EventNotFound;
+        }
+
+        var (entry, auditDetails) = outbox(eventId.Value, correlationId);
+        await connection.ExecuteAsync(new CommandDefinition(
+            SupersedeSql, new { ReplayRequestId = replayRequestId, EventId = eventId.Value, AuditDetails = auditDetails }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql, entry, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return ReplayDispatchResult.Dispatched;
+    }
+}
