@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Relay.Delivery.Worker.Services;
+
+namespace Relay.UnitTests.Delivery;
+
+public sealed class DeliveryServiceTests
+{
+    private static readonly ClaimedDelivery Claim = new(
+        Guid.NewGuid(), Guid.NewGuid(), "acme", "{}", ProcessingAttempts: 1, AttemptBudgetStart: 0, "corr-1", null, Guid.NewGuid(),
+        "http://127.0.0.1:9/hook", true, Guid.NewGuid());
+
+    [Fact]
+    public void Retry_audit_names_the_next_attempt_its_delay_the_correlation_id_and_the_reason()
+    {
+        var verdict = RetryPolicy.Decide(false, Claim.ProcessingAttempts, Claim.AttemptBudgetStart, 3, 5000);
+        var result = new DeliveryAttemptResult(true, false, 500, "boom", "Callback answered HTTP 500", 12);
+
+        var (action, details) = DeliveryService.AuditFor(Claim, result, verdict);
+
+        Assert.Equal("event.retry_scheduled", action);
+        var json = JsonNode.Parse(details)!;
+        Assert.Equal(3, json["attemptNo"]!.GetValue<int>());
+        Assert.Equal(20_000, json["delayMs"]!.GetValue<long>());
+        Assert.Equal("corr-1", json["correlationId"]!.GetValue<string>());
+        Assert.Equal("Callback answered HTTP 500", json["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Processed_and_failed_audits_name_the_attempt_made()
+    {
+        var processed = DeliveryService.AuditFor(Claim, new DeliveryAttemptResult(true, true, 202, null, null, 5), RetryPolicy.Decide(true, 1, 0, 3, 5000));
+        Assert.Equal("event.processed", processed.Action);
+        Assert.Equal(2, JsonNode.Parse(processed.Details)!["attemptNo"]!.GetValue<int>());
+
+        var failed = DeliveryService.AuditFor(Claim, new DeliveryAttemptResult(true, false, null, null, "Connection refused", 5), RetryPolicy.Decide(false, 2, 0, 3, 5000));
+        Assert.Equal("event.failed", failed.Action);
+        Assert.Equal(3, JsonNode.Parse(failed.Details)!["attemptNo"]!.GetValue<int>());
+        Assert.Equal("Connection refused", JsonNode.Parse(failed.Details)!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Response_excerpt_is_bounded_to_2_KB_and_free_of_NUL_characters()
+    {
+        using var large = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(new string('x', 10_000)) };
+        Assert.Equal(DeliveryService.ResponseExcerptBytes, (await DeliveryService.ReadExcerptAsync(large, CancellationToken.None))!.Length);
+
+        using var binary = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("a\0b")) };
+        Assert.Equal("ab", await DeliveryService.ReadExcerptAsync(binary, CancellationToken.None));
+
+        using var empty = new HttpResponseMessage(HttpStatusCode.NoContent) { Content = new ByteArrayContent([]) };
+        Assert.Null(await DeliveryService.ReadExcerptAsync(empty, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Options_reject_a_lease_shorter_than_the_delivery_timeout_allows()
+    {
+        Assert.True(DeliveryOptions.IsValid(new DeliveryOptions()));
+        Assert.False(DeliveryOptions.IsValid(new DeliveryOptions { TimeoutSeconds = 30, LeaseSeconds = 20 }));
+        Assert.False(DeliveryOptions.IsValid(new DeliveryOptions { MaxAttempts = 0 }));
+        Assert.False(DeliveryOptions.IsValid(new DeliveryOptions { Concurrency = 0 }));
+    }
+}
