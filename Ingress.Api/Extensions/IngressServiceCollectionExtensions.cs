@@ -21,7 +21,7 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelaySecretProtection();
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
         // rate limiter fails open without Redis. Only PostgreSQL decides readiness.
-        builder.ExcludeFromReadiness("redis", "rabbitmq");
+        builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Relay:RateLimit"));
         builder.Services.Configure<IngressOptions>(builder.Configuration.GetSection("Relay:Ingress"));

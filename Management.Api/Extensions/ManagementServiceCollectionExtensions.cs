@@ -25,6 +25,8 @@ public static class ManagementServiceCollectionExtensions
         // Publishes ReplayRequested through the outbox; this service has no consumers.
         builder.AddRelayMessaging();
         builder.AddRelayOutbox();
+        // Replay requests wait in the outbox while the broker is away, so only PostgreSQL decides readiness.
+        builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -103,6 +103,12 @@ public sealed class BrokerAndRateLimitTests(IngestOnlyCluster cluster) : IClassF
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             Assert.Equal("degraded", health.Body["data"]!["status"]!.GetValue<string>());
             Assert.Equal("error", health.Body["data"]!["checks"]!["rabbitmq"]!["status"]!.GetValue<string>());
+            // ...but Ingress stays ready (it keeps accepting into the outbox), so an orchestrator keeps it in rotation.
+            using (var ingress = new HttpClient { BaseAddress = cluster.Service("Ingress.Api").BaseAddress })
+            using (var readiness = await ingress.GetAsync("/health"))
+            {
+                Assert.Equal(HttpStatusCode.OK, readiness.StatusCode);
+            }
             await using var database = cluster.OpenDatabase();
             await using var connection = await database.OpenConnectionAsync();
             Assert.True(await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM outbox_messages") >= accepted.Count);
