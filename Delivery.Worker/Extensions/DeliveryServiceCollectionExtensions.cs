@@ -6,6 +6,7 @@ using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Security.Outbound;
 
 namespace Relay.Delivery.Worker.Extensions;
 
@@ -25,6 +26,8 @@ public static class DeliveryServiceCollectionExtensions
             consumers.AddConsumer<EventAcceptedConsumer, EventAcceptedConsumerDefinition>();
             consumers.AddConsumer<EventReplayedConsumer, EventReplayedConsumerDefinition>();
         });
+        // SSRF protection for callback URLs (Relay:Outbound); refuses to start with an allow-list in Production.
+        builder.AddRelayOutboundProtection();
         builder.Services.AddDeliveryHttpClient();
 
         builder.Services.AddSingleton<DeliveryTelemetry>();
@@ -38,8 +41,8 @@ public static class DeliveryServiceCollectionExtensions
     /// <summary>
     /// The one place outbound delivery HTTP is configured: pooled connections, no redirects (a callback must not
     /// bounce a delivery elsewhere), no cookies, no proxy, no request logging (callback URLs may carry tokens).
-    /// An outbound guard plugs in by swapping the primary handler, e.g.
-    /// <c>SafeOutboundHandler.Create(guard, handler => ConfigureSocketsHandler(handler, options))</c>.
+    /// The primary handler is <see cref="SafeOutboundHandler"/>: callbacks to loopback, private or link-local
+    /// addresses fail the attempt with <see cref="OutboundRequestBlockedException"/> before anything is sent.
     /// </summary>
     public static IHttpClientBuilder AddDeliveryHttpClient(this IServiceCollection services) =>
         services.AddHttpClient(DeliveryService.HttpClientName, client =>
@@ -48,8 +51,9 @@ public static class DeliveryServiceCollectionExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Relay-Delivery/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(serviceProvider =>
-                ConfigureSocketsHandler(new SocketsHttpHandler(), serviceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(serviceProvider => SafeOutboundHandler.Create(
+                serviceProvider.GetRequiredService<OutboundUrlGuard>(),
+                handler => ConfigureSocketsHandler(handler, serviceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value)))
             // SocketsHttpHandler recycles its own connections (PooledConnectionLifetime), so the handler can live forever.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
