@@ -104,13 +104,15 @@ public sealed class LifecycleProbe(RelayCluster cluster) : IAsyncDisposable
     public async Task<List<AuditRow>> AuditAsync(Guid eventId)
     {
         await using var connection = await database.OpenConnectionAsync();
+        // By time, as the audit API orders: event.queued is stamped when its outbox transaction began, before the
+        // broker had the message, but its row can be committed after a fast delivery's event.processed.
         var rows = await connection.QueryAsync<(string Action, string Details)>(
             """
             SELECT action, details::text FROM audit_entries
             WHERE entity_id = @eventId
                OR entity_id = (SELECT webhook_event_id FROM normalized_events WHERE id = @eventId)
                OR entity_id IN (SELECT id FROM replay_requests WHERE normalized_event_id = @eventId)
-            ORDER BY id
+            ORDER BY created_at, id
             """, new { eventId });
         return rows.Select(row => new AuditRow(row.Action, JsonNode.Parse(row.Details)!)).ToList();
     }
