@@ -19,6 +19,8 @@ public static class ReplayServiceCollectionExtensions
 
         builder.Services.AddSingleton<ReplayRepository>();
         builder.Services.AddSingleton<ReplayDispatchService>();
+        builder.Services.Configure<ReplaySweepOptions>(builder.Configuration.GetSection("Relay:Replay"));
+        builder.Services.AddHostedService<StaleReplaySweeper>();
         return builder;
     }
 

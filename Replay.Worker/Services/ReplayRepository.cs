@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Relay.Contracts;
 using Relay.Infrastructure.Messaging;
 
 namespace Relay.Replay.Worker.Services;
@@ -88,5 +89,27 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql, entry, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return ReplayDispatchResult.Dispatched;
+    }
+
+    /// <summary>
+    /// Requests still queued well after they were made: their <c>ReplayRequested</c> message was lost or ended in
+    /// the error queue. The correlation id is the one <c>replay.requested</c> recorded.
+    /// </summary>
+    public async Task<IReadOnlyList<ReplayRequested>> FindStaleQueuedAsync(TimeSpan grace, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(Guid Id, Guid EventId, string RequestedBy, string? CorrelationId, DateTime CreatedAt)>(new CommandDefinition(
+            """
+            SELECT r.id, r.normalized_event_id, r.requested_by,
+                   (SELECT a.details->>'correlationId' FROM audit_entries a
+                    WHERE a.entity_type = 'replay_request' AND a.entity_id = r.id AND a.action = 'replay.requested' LIMIT 1),
+                   r.created_at
+            FROM replay_requests r
+            WHERE r.status = 'queued' AND r.created_at < now() - make_interval(secs => @graceSeconds)
+            ORDER BY r.created_at
+            LIMIT @limit
+            """, new { graceSeconds = grace.TotalSeconds, limit }, cancellationToken: cancellationToken));
+        return rows.Select(row => new ReplayRequested(row.Id, row.EventId, row.RequestedBy, row.CorrelationId ?? row.Id.ToString(),
+            new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)))).ToList();
     }
 }

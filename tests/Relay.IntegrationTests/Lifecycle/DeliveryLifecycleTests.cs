@@ -86,6 +86,22 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
     }
 
     [Fact]
+    public async Task Replay_request_whose_message_never_arrived_is_dispatched_by_the_sweep()
+    {
+        var accepted = await probe.IngestAcmeAsync();
+        await probe.WaitForStatusAsync(accepted.EventId, "processed");
+
+        // The request is stored but its ReplayRequested message never reaches the broker (no outbox row).
+        var replay = await probe.RequestReplayAsync(accepted.EventId, "message lost on the way", "replay-lost", publish: false);
+
+        var (status, processedAt) = await Webhooks.EventuallyAsync(() => probe.ReplayRequestAsync(replay), r => r.Status == "completed", LifecycleProbe.Patience);
+        Assert.True(status == "completed", $"Replay request is {status}\n{cluster.Logs()}");
+        Assert.NotNull(processedAt);
+        var processed = await probe.WaitForStatusAsync(accepted.EventId, "processed");
+        Assert.Equal(2, processed.ProcessingAttempts);
+    }
+
+    [Fact]
     public async Task Replay_of_a_failed_event_gets_a_fresh_retry_budget_and_completes_once_the_destination_recovers()
     {
         var sinkUrl = await probe.SetCallbackUrlAsync("acme", LifecycleProbe.UnreachableUrl());

@@ -11,6 +11,8 @@ public sealed class DeliveryLifecycleCluster : RelayCluster
     {
         ["Relay__Delivery__MaxAttempts"] = "3",
         ["Relay__Delivery__RetryBaseDelayMs"] = "200",
+        ["Relay__Replay__QueuedGraceSeconds"] = "2",
+        ["Relay__Replay__SweepIntervalSeconds"] = "1",
     };
 }
 

@@ -156,7 +156,7 @@ public sealed class LifecycleProbe(RelayCluster cluster) : IAsyncDisposable
     /// (queued), its job (queued, triggered by replay, attempt = attempts so far + 1), audit <c>replay.requested</c>
     /// and the <c>ReplayRequested</c> outbox row, in one transaction.
     /// </summary>
-    public async Task<Guid> RequestReplayAsync(Guid eventId, string reason, string correlationId)
+    public async Task<Guid> RequestReplayAsync(Guid eventId, string reason, string correlationId, bool publish = true)
     {
         var requestId = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
@@ -183,7 +183,7 @@ public sealed class LifecycleProbe(RelayCluster cluster) : IAsyncDisposable
             FROM normalized_events WHERE id = @EventId;
             INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
             VALUES ('replay_request', @Id, 'replay.requested', @RequestedBy, CAST(@ReplayAuditDetails AS jsonb), @RequestedAt);
-            """ + OutboxEntry.InsertSql, parameters, transaction);
+            """ + (publish ? OutboxEntry.InsertSql : ""), parameters, transaction);
         await transaction.CommitAsync();
         return requestId;
     }
