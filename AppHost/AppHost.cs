@@ -13,6 +13,7 @@
 
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -54,10 +55,16 @@ var management = AddRelayService<Projects.Management_Api>("management-api")
     .WithEnvironment("Relay__ManagementApiKey", managementApiKey)
     .WithEnvironment("Relay__Security__EncryptionKey", encryptionKey);
 
-AddRelayService<Projects.Delivery_Worker>("delivery-worker")
+var delivery = AddRelayService<Projects.Delivery_Worker>("delivery-worker")
     // Competing consumers; retries are claimed with FOR UPDATE SKIP LOCKED, so two is safe.
     .WithReplicas(2)
     .WithEnvironment("Relay__Security__EncryptionKey", encryptionKey);
+if (!builder.Environment.IsProduction())
+{
+    // The seeded integrations deliver to the development sink through the gateway on 127.0.0.1:8080, a
+    // loopback address the SSRF guard refuses unless allow-listed (Production refuses any allow-list).
+    delivery.WithEnvironment("Relay__Outbound__AllowedHosts__0", "127.0.0.1");
+}
 
 AddRelayService<Projects.Replay_Worker>("replay-worker");
 

@@ -17,6 +17,7 @@ internal static class RelayConfigContract
     public const string DeliveryMaxAttempts = "Relay__Delivery__MaxAttempts";
     public const string DeliveryRetryBaseDelayMs = "Relay__Delivery__RetryBaseDelayMs";
     public const string RateLimitPermitsPerMinute = "Relay__RateLimit__PermitsPerMinute";
+    public const string OutboundAllowedHost = "Relay__Outbound__AllowedHosts__0";
     public const string IngressDestination = "ReverseProxy__Clusters__ingress__Destinations__d1__Address";
     public const string ManagementDestination = "ReverseProxy__Clusters__management__Destinations__d1__Address";
 
@@ -38,7 +39,7 @@ internal static class RelayConfigContract
             Optional: []),
         new("delivery-worker", "Delivery.Worker",
             Required: [.. ConnectionStrings, EncryptionKey],
-            Optional: [DeliveryMaxAttempts, DeliveryRetryBaseDelayMs]),
+            Optional: [DeliveryMaxAttempts, DeliveryRetryBaseDelayMs, OutboundAllowedHost]),
         new("replay-worker", "Replay.Worker",
             Required: [.. ConnectionStrings],
             Optional: []),
