@@ -16,7 +16,8 @@ public sealed class BenchOptions
           --ceiling-duration S   length of each ceiling measurement (default 10, never more than --duration)
           --pg-clients N         connections of the PostgreSQL insert ceiling (default 32)
           --settle S             longest wait after a phase for every accepted webhook to arrive (default 120)
-          --warmup S             unrecorded warm-up at 200/s before the phases (default 5)
+          --warmup S             unrecorded warm-up at 300/s before the phases, so the JIT has
+                                 compiled the hot paths at full optimisation (default 10)
           --no-ceilings          skip the ceiling measurements (ratios are then not printed)
           --pg-sample            sample pg_stat_activity every 10 ms during the phases and report the busiest statements
           --output FILE          markdown results (default bench/results/latest.md)
@@ -29,7 +30,7 @@ public sealed class BenchOptions
     public int CeilingDurationSeconds { get; private set; } = 10;
     public int PostgresClients { get; private set; } = 32;
     public int SettleSeconds { get; private set; } = 120;
-    public int WarmupSeconds { get; private set; } = 5;
+    public int WarmupSeconds { get; private set; } = 10;
     public bool Ceilings { get; private set; } = true;
     public bool PostgresSampling { get; private set; }
     public string? Output { get; private set; }

@@ -79,7 +79,7 @@ namespace Relay.Bench
     /// <summary>The phases of one run, in order: services up, ceilings, warm-up, Relay at a fixed rate, Relay at max.</summary>
     public sealed class BenchRunner(BenchOptions options, string root, string runId, string logDirectory)
     {
-        private const int WarmupRate = 200;
+        private const int WarmupRate = 300;
         private const int CeilingPhase = 90;
 
         public async Task<string> RunAsync(CancellationToken cancellationToken)

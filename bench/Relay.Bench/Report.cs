@@ -181,7 +181,7 @@ public static class Report
         }
         Line();
         var o = run.Options;
-        Line($"Command: `./bench.sh{(o.Rate is { } r ? $" --rate {r}" : "")}{(o.Max ? " --max" : "")} --duration {o.DurationSeconds} --concurrency {o.Concurrency}` (ceilings {o.EffectiveCeilingSeconds} s, PostgreSQL clients {o.PostgresClients}, warm-up {o.WarmupSeconds} s at 200/s, settle ≤ {o.SettleSeconds} s).");
+        Line($"Command: `./bench.sh{(o.Rate is { } r ? $" --rate {r}" : "")}{(o.Max ? " --max" : "")} --duration {o.DurationSeconds} --concurrency {o.Concurrency}` (ceilings {o.EffectiveCeilingSeconds} s, PostgreSQL clients {o.PostgresClients}, warm-up {o.WarmupSeconds} s at 300/s, settle ≤ {o.SettleSeconds} s).");
         return text.ToString();
 
         void Row(string name, Func<RelayPhaseResult, string> value) => Line($"| {name} | " + string.Join(" | ", run.Phases.Select(value)) + " |");
