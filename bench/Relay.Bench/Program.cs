@@ -175,6 +175,7 @@ namespace Relay.Bench
             postgresSampler?.Reset();
             var cpuBefore = CpuSnapshot.Take(pids, cluster.DatabaseName);
             var databaseBefore = await cluster.ReadCountersAsync(cancellationToken);
+            var switchesBefore = pids.ToDictionary(pair => pair.Key, pair => ProcFs.ContextSwitches(pair.Value).Switches);
             var backlog = new List<BacklogSample>();
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = Task.Run(async () =>
@@ -205,6 +206,11 @@ namespace Relay.Bench
             await sampler;
             var cpuAfter = CpuSnapshot.Take(pids, cluster.DatabaseName);
             var databaseAfter = await cluster.ReadCountersAsync(cancellationToken);
+            var scheduling = pids.ToDictionary(pair => pair.Key, pair =>
+            {
+                var (switches, threads) = ProcFs.ContextSwitches(pair.Value);
+                return (switches - switchesBefore[pair.Key], threads);
+            });
             var maxRss = memory.MaxMiB();
             var postgresActivity = postgresSampler?.Top(15) ?? [];
             var notArrivedAtEnd = phase.MissingCount();
@@ -240,6 +246,7 @@ namespace Relay.Bench
                 Cpu = CpuSnapshot.Between(cpuBefore, cpuAfter),
                 PostgresActivity = postgresActivity,
                 Database = databaseAfter - databaseBefore,
+                Scheduling = scheduling,
             };
         }
 

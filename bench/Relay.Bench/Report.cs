@@ -147,6 +147,18 @@ public static class Report
         }
         Line();
 
+        Line("Threads at the end of the load, and context switches per accepted webhook:");
+        Line();
+        Line("| process | " + string.Join(" | ", run.Phases.Select(p => $"{p.Label}: threads | switches/webhook")) + " |");
+        Line("|---|" + string.Join("", run.Phases.Select(_ => "---:|---:|")));
+        foreach (var process in processes)
+        {
+            Line($"| {process} | " + string.Join(" | ", run.Phases.Select(p => p.Scheduling.TryGetValue(process, out var s)
+                ? $"{s.Threads} | {(p.Phase.AcceptedCount == 0 ? "–" : (s.Switches / (double)p.Phase.AcceptedCount).ToString("0.0", Invariant))}"
+                : "– | –")) + " |");
+        }
+        Line();
+
         Line("## Delivery and backlog");
         Line();
         Line("| | " + string.Join(" | ", run.Phases.Select(p => p.Label)) + " |");

@@ -28,6 +28,8 @@ public sealed class RelayPhaseResult
     public required DatabaseBacklog DatabaseAfterSettle { get; init; }
     public required IReadOnlyDictionary<string, double> MaxRssMiB { get; init; }
     public required CpuUsage Cpu { get; init; }
+    /// <summary>Per process: context switches during the load, and threads at its end.</summary>
+    public IReadOnlyDictionary<string, (long Switches, int Threads)> Scheduling { get; init; } = new Dictionary<string, (long, int)>();
     /// <summary>pg_stat_database differences over the load (the stats collector lags by up to half a second).</summary>
     public required DatabaseCounters Database { get; init; }
     public IReadOnlyList<(string Service, string Wait, string Query, double Busy)> PostgresActivity { get; init; } = [];
