@@ -30,6 +30,23 @@ public static class DatabaseServiceCollectionExtensions
         {
             connectionBuilder.MaxPoolSize = 50;
         }
+        // Relay runs a small, fixed set of statements (the ingest one is a six-table CTE whose parse and plan cost
+        // about as much as its execution). Npgsql prepares each on a connection after its second use, so
+        // PostgreSQL parses and plans it once per connection instead of on every call.
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            connectionBuilder.MaxAutoPrepare = 64;
+            connectionBuilder.AutoPrepareMinUsages = 2;
+        }
+        // By default every connection handed back to the pool is reset with seven statements (RESET ALL, CLOSE ALL,
+        // UNLISTEN *, pg_advisory_unlock_all(), DISCARD ...) that PostgreSQL parses and runs before the next use:
+        // more work than many of the statements themselves. Relay leaves no session state behind (no SET, LISTEN,
+        // cursors or temp tables; the migrator releases its advisory lock in a finally, and a broken connection
+        // is never pooled), so there is nothing to reset.
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        {
+            connectionBuilder.NoResetOnClose = true;
+        }
 
         builder.Services.AddSingleton(serviceProvider => new NpgsqlDataSourceBuilder(connectionBuilder.ConnectionString)
             .UseLoggerFactory(serviceProvider.GetRequiredService<ILoggerFactory>())
