@@ -92,13 +92,17 @@ public sealed class OutboxPublisher(
             }));
         }
 
+        // One statement: the sent rows are found once, deleted, and their audit entries written from what was deleted.
         var ids = rows.Select(row => row.Id).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(
             """
+            WITH sent AS (
+                DELETE FROM outbox_messages WHERE id = ANY(@ids)
+                RETURNING id, audit_entity_type, audit_entity_id, audit_action, audit_details
+            )
             INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
             SELECT audit_entity_type, audit_entity_id, audit_action, 'system', COALESCE(audit_details, '{}'::jsonb)
-            FROM outbox_messages WHERE id = ANY(@ids) AND audit_action IS NOT NULL ORDER BY id;
-            DELETE FROM outbox_messages WHERE id = ANY(@ids);
+            FROM sent WHERE audit_action IS NOT NULL ORDER BY id
             """, new { ids }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
