@@ -8,6 +8,8 @@ public sealed class BenchOptions
     public const string Usage =
         """
         usage: ./bench.sh [--rate N] [--max] [--duration S] [options]
+        environment: Relay__* and DOTNET_* reach the services; BENCH_RELAYDB_OPTIONS appends Npgsql settings to
+        their connection string; BENCH_SETUP_SQL runs on the run's database once the services are up.
           --rate N               open-loop phase at N webhooks/s (default: 1000)
           --max                  closed-loop phase at maximum throughput
                                  (neither flag: both phases, --rate 1000 first, then --max)

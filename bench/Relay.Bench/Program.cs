@@ -103,6 +103,14 @@ namespace Relay.Bench
             Log($"starting the five services (Release) over database {cluster.DatabaseName}, vhost {cluster.VirtualHost}; sink at {endpoints.BaseAddress}");
             await cluster.StartAsync(endpoints.BaseAddress, Log, cancellationToken);
             context.Durability = await cluster.ReadDurabilityAsync(cancellationToken);
+            if (Environment.GetEnvironmentVariable("BENCH_SETUP_SQL") is { Length: > 0 } setupSql)
+            {
+                // An experiment without a migration (e.g. dropping an index to price it); the report names it.
+                Log($"BENCH_SETUP_SQL on {cluster.DatabaseName}: {setupSql}");
+                await using var dataSource = Npgsql.NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
+                await using var command = dataSource.CreateCommand(setupSql);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
             Log(context.Durability);
 
             var pids = new Dictionary<string, int>(cluster.ProcessIds) { ["Relay.Bench (load + sink)"] = Environment.ProcessId };

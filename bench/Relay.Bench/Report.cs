@@ -26,7 +26,7 @@ public static class Report
         Line();
         var overrides = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => $"{e.Key}={e.Value}")
-            .Where(e => e.StartsWith("Relay__", StringComparison.Ordinal) || e.StartsWith("DOTNET_", StringComparison.Ordinal) || e.StartsWith("BENCH_RELAYDB_OPTIONS", StringComparison.Ordinal))
+            .Where(e => e.StartsWith("Relay__", StringComparison.Ordinal) || e.StartsWith("DOTNET_", StringComparison.Ordinal) || e.StartsWith("BENCH_RELAYDB_OPTIONS", StringComparison.Ordinal) || e.StartsWith("BENCH_SETUP_SQL", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         if (overrides.Count > 0)
         {
