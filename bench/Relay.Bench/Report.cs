@@ -27,6 +27,9 @@ public static class Report
         var overrides = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => $"{e.Key}={e.Value}")
             .Where(e => e.StartsWith("Relay__", StringComparison.Ordinal) || e.StartsWith("DOTNET_", StringComparison.Ordinal) || e.StartsWith("BENCH_RELAYDB_OPTIONS", StringComparison.Ordinal) || e.StartsWith("BENCH_SETUP_SQL", StringComparison.Ordinal))
+            // The SDK's own switches (telemetry, first-run, CLI) change nothing in the services.
+            .Where(e => !e.StartsWith("DOTNET_CLI_", StringComparison.Ordinal) && !e.StartsWith("DOTNET_NOLOGO", StringComparison.Ordinal)
+                && !e.StartsWith("DOTNET_GENERATE_ASPNET_CERTIFICATE", StringComparison.Ordinal) && !e.StartsWith("DOTNET_SKIP_FIRST_TIME_EXPERIENCE", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         if (overrides.Count > 0)
         {
