@@ -9,10 +9,12 @@ try
 }
 catch (ArgumentException exception)
 {
-    if (exception.Message.Length > 0)
+    if (exception.Message.Length == 0)
     {
-        Console.Error.WriteLine(exception.Message);
+        Console.WriteLine(BenchOptions.Usage); // --help
+        return 0;
     }
+    Console.Error.WriteLine(exception.Message);
     Console.Error.WriteLine(BenchOptions.Usage);
     return 2;
 }
