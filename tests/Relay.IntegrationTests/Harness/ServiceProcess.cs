@@ -71,6 +71,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (process is { HasExited: true })
             {
+                // The exit can be seen before the last output lines are read; the parameterless WaitForExit is the
+                // overload documented to wait until the redirected streams have been read to the end.
+                process.WaitForExit();
                 throw new InvalidOperationException($"{Name} exited with code {process.ExitCode}:\n{RecentOutput}");
             }
             try
