@@ -7,12 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace Relay.IntegrationTests.Harness;
 
 /// <summary>
-/// A customer's endpoint, for tests that count deliveries: a real HTTP server on loopback that records every
-/// delivery by its <c>x-event-id</c>, and that can be told to fail (500) for a while.
+/// A customer's endpoint, for tests that count what really went over the wire: a real HTTP server on loopback that
+/// records every delivery (method, path, headers, body) and counts them by <c>x-event-id</c>. It can hold each
+/// delivery for a while before answering, and be told to fail (500) for a while.
 /// </summary>
 public sealed class CountingSink : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> arrivals = new();
+    private readonly ConcurrentQueue<ReceivedDelivery> received = new();
     private readonly WebApplication app;
     private volatile bool failing;
 
@@ -20,9 +22,13 @@ public sealed class CountingSink : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>The base URL to give <c>Relay:Seed:CallbackBaseUrl</c>; the sink answers on the seeded sink path.</summary>
+    /// <summary>The base URL to give <c>Relay:Seed:CallbackBaseUrl</c>; the sink answers a POST on any path.</summary>
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
+    /// <summary>A callback URL of the sink's own, for tests that point an integration straight at it.</summary>
+    public string Url => $"{BaseUrl}/hooks/relay";
+
+    public IReadOnlyList<ReceivedDelivery> Received => received.ToArray();
     public int TotalArrivals => arrivals.Values.Sum();
     public int DistinctEvents => arrivals.Count;
     public int DuplicateArrivals => arrivals.Values.Sum(count => count - 1);
@@ -36,21 +42,29 @@ public sealed class CountingSink : IAsyncDisposable
         set => failing = value;
     }
 
-    public static async Task<CountingSink> StartAsync()
+    /// <param name="delay">How long each delivery is held before the 202, to keep it in flight.</param>
+    public static async Task<CountingSink> StartAsync(TimeSpan delay = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var sink = new CountingSink(app);
-        app.MapPost("/api/v1/internal/delivery-sink/{provider}", (HttpContext context) =>
+        app.MapPost("/{**path}", async (HttpContext context) =>
         {
             if (sink.failing)
             {
                 return Results.StatusCode(StatusCodes.Status500InternalServerError);
             }
-            var eventId = context.Request.Headers["x-event-id"].ToString();
-            sink.arrivals.AddOrUpdate(eventId, 1, (_, count) => count + 1);
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var headers = context.Request.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString());
+            sink.received.Enqueue(new ReceivedDelivery(context.Request.Method, context.Request.Path, headers, body));
+            sink.arrivals.AddOrUpdate(headers.GetValueOrDefault("x-event-id", ""), 1, (_, count) => count + 1);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay);
+            }
             return Results.Accepted();
         });
         await app.StartAsync();
@@ -64,3 +78,5 @@ public sealed class CountingSink : IAsyncDisposable
         await app.DisposeAsync();
     }
 }
+
+public sealed record ReceivedDelivery(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);

@@ -170,7 +170,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
     {
         // A receiver that holds each delivery for 2.5 s, so the copies arrive while the first delivery is in
         // flight (and the last one after it finished): neither may deliver again.
-        await using var receiver = new LoopbackSink(TimeSpan.FromMilliseconds(2500));
+        await using var receiver = await CountingSink.StartAsync(delay: TimeSpan.FromMilliseconds(2500));
         await probe.SetCallbackUrlAsync("acme", receiver.Url);
         try
         {
