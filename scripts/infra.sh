@@ -10,6 +10,7 @@
 #
 # Usage: scripts/infra.sh up | down | status | env
 #        scripts/infra.sh start|stop|restart|kill <postgres|redis|rabbitmq>
+#        scripts/infra.sh serve <postgres|redis|rabbitmq>   (foreground, for the Aspire AppHost)
 #        scripts/infra.sh rabbitmqctl <args...>   (runs with the server's env/cookie)
 #        scripts/infra.sh datadir
 #
@@ -635,6 +636,38 @@ status_line() {
   fi
 }
 
+component_log() {
+  case $1 in pg) echo "$PG_LOG" ;; redis) echo "$REDIS_LOG" ;; rmq) echo "$RMQ_NODE_LOG" ;; esac
+}
+
+# serve COMPONENT: start it (unless it runs already), then stay in the foreground printing its log until it
+# stops answering or we are told to stop, for a process supervisor such as the Aspire AppHost. On SIGTERM or
+# SIGINT it stops the server only if this call started it, so a supervisor that attaches to servers ./test.sh
+# or ./run.sh started leaves them running.
+serve_component() {
+  local c=$1 name=$2 started=0 tail_pid=""
+  ensure_packages
+  resolve_data_dir; set_paths
+  init_data_dir
+  lock_data_dir
+  "${c}_running" || started=1
+  component_up "$c"
+  [[ -n ${FOREIGN[$c]:-} ]] && started=0
+  exec 9>&-   # let the other components start while this one is served
+  log "serving $name (data folder $DATA$( ((started)) || printf ', already running: left running on stop'))"
+  on_stop() {
+    [[ -n $tail_pid ]] && kill "$tail_pid" 2>/dev/null
+    if ((started)); then "${c}_stop"; fi
+    exit 0
+  }
+  trap on_stop TERM INT
+  local file; file=$(component_log "$c")
+  if [[ -f $file ]]; then tail -n 20 -F "$file" 2>/dev/null & tail_pid=$!; fi
+  while "${c}_ready"; do sleep 2 & wait $!; done
+  [[ -n $tail_pid ]] && kill "$tail_pid" 2>/dev/null
+  die "$name stopped answering"
+}
+
 print_env() {
   cat <<EOF
 export ConnectionStrings__relaydb="Host=$HOST;Port=$PG_PORT;Username=relay;Password=relay;Database=relaydb"
@@ -711,6 +744,10 @@ main() {
         restart) "${c}_stop"; component_up "$c" ;;
       esac
       log "$cmd $1: done"
+      ;;
+    serve)
+      [[ $# -eq 1 ]] || die "usage: $0 serve <postgres|redis|rabbitmq>"
+      serve_component "$(component_fn "$1")" "$1"
       ;;
     rabbitmqctl)
       resolve_data_dir; set_paths; apply_adoption

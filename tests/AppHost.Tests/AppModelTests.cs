@@ -1,11 +1,11 @@
 namespace Relay.AppHost.Tests;
 
 /// <summary>
-/// Holds AppHost/AppHost.cs to the topology in the architecture document: the backing services, the five
-/// Relay services with their references, waits and replicas, the secrets, and the gateway as the only
-/// external endpoint. The configuration keys are the ones the Kubernetes manifests set as well.
+/// Holds AppHost/AppHost.cs to the topology in the architecture document, with Aspire's containers: the backing
+/// services, the five Relay services with their references, waits and replicas, the secrets, and the gateway as the
+/// only external endpoint. The configuration keys are the ones the Kubernetes manifests set as well.
 /// </summary>
-public sealed class AppModelTests(AppModelFixture app) : IClassFixture<AppModelFixture>
+public sealed class AppModelTests(ContainerModelFixture app) : IClassFixture<ContainerModelFixture>
 {
     private static readonly string[] Services =
         ["gateway", "ingress-api", "management-api", "delivery-worker", "replay-worker"];
