@@ -8,7 +8,7 @@
 #   <repo>/.data                when the postgres/rabbitmq users can reach it, else
 #   /var/lib/relay-dev/<hash>   (e.g. a clone under /root, which is 0700)
 #
-# Usage: scripts/infra.sh up | down | status | env
+# Usage: scripts/infra.sh up | down | status | env | install
 #        scripts/infra.sh start|stop|restart|kill <postgres|redis|rabbitmq>
 #        scripts/infra.sh serve <postgres|redis|rabbitmq>   (foreground, for the Aspire AppHost)
 #        scripts/infra.sh rabbitmqctl <args...>   (runs with the server's env/cookie)
@@ -729,6 +729,9 @@ main() {
       status_line postgres pg "$HOST:$PG_PORT"
       status_line redis redis "$HOST:$REDIS_PORT"
       status_line rabbitmq rmq "amqp $HOST:$AMQP_PORT, management http://$HOST:$MGMT_PORT"
+      ;;
+    install)
+      ensure_packages
       ;;
     start|stop|restart|kill)
       [[ $# -eq 1 ]] || die "usage: $0 $cmd <postgres|redis|rabbitmq>"

@@ -28,7 +28,8 @@ public sealed class AppHostRunTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Relay:Infrastructure=local", $"--Parameters:management-api-key={ManagementKey}"],
+            // Fixed ports, as a user runs it: the development seed delivers to the gateway on 127.0.0.1:8080.
+            ["--Relay:Infrastructure=local", $"--Parameters:management-api-key={ManagementKey}", "--DcpPublisher:RandomizePorts=false"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
