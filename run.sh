@@ -22,12 +22,15 @@ apphost_pid() { [[ -f $PID_FILE ]] && kill -0 "$(<"$PID_FILE")" 2>/dev/null && c
 gateway_healthy() { curl -fs -o /dev/null --max-time 3 "$GATEWAY_URL/api/v1/health"; }
 
 stop_apphost() {
-  local pid; pid=$(apphost_pid) || { rm -f "$PID_FILE"; return 0; }
+  local pid apphost; pid=$(apphost_pid) || { rm -f "$PID_FILE"; return 0; }
   log "stopping the AppHost (pid $pid) and everything it started"
-  # The whole process group: dotnet run and the AppHost, which stops its resources on SIGTERM.
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  # SIGTERM to the AppHost itself (the child of dotnet run): it stops its resources, then exits, and dotnet run with it.
+  apphost=$(pgrep -P "$pid" | head -n 1 || true)
+  kill -TERM "${apphost:-$pid}" 2>/dev/null || true
   for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -KILL -- "-$pid" 2>/dev/null || true
+  # The orchestrator (dcp) outlives the AppHost by a few seconds while it stops the last resources.
+  for _ in $(seq 1 120); do pgrep -f "dcp.*--monitor ${apphost:-$pid}" >/dev/null || break; sleep 0.5; done
   rm -f "$PID_FILE"
   log "stopped"
 }
