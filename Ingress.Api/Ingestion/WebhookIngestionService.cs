@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Relay.Contracts;
+using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Data.Integrations;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
@@ -28,6 +29,7 @@ public sealed partial class WebhookIngestionService(
     IEnumerable<IWebhookProvider> providers,
     IntegrationRepository integrations,
     IngestedEventRepository events,
+    DatabaseRetry databaseRetry,
     ProviderRateLimiter rateLimiter,
     IRedisClient redis,
     SecretProtector secretProtector,
@@ -110,7 +112,7 @@ public sealed partial class WebhookIngestionService(
         {
             // Redis has seen the key. PostgreSQL decides: if the first request's row is not there
             // (still in flight, or it failed), fall through to the insert, whose unique key settles the race.
-            var existing = await events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+            var existing = await databaseRetry.ExecuteAsync(token => events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, token), cancellationToken);
             if (existing is not null)
             {
                 return DuplicateOf(existing.Value);
@@ -142,9 +144,10 @@ public sealed partial class WebhookIngestionService(
                 new EventAccepted(eventId, provider, webhook.CorrelationId, now),
                 new OutboxAudit("normalized_event", eventId, "event.queued", new { correlationId = webhook.CorrelationId })));
 
-        if (!await events.TryInsertAsync(newEvent, cancellationToken))
+        // One statement, so it either committed or did not: safe to repeat while PostgreSQL restarts.
+        if (!await databaseRetry.ExecuteAsync(token => events.TryInsertAsync(newEvent, token), cancellationToken))
         {
-            var existing = await events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, cancellationToken)
+            var existing = await databaseRetry.ExecuteAsync(token => events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, token), cancellationToken)
                 ?? throw new InvalidOperationException($"Idempotency key {idempotencyKey} conflicted but no event carries it.");
             return DuplicateOf(existing);
         }
@@ -177,7 +180,7 @@ public sealed partial class WebhookIngestionService(
         {
             return cached;
         }
-        var integration = await integrations.FindByProviderAsync(provider, cancellationToken);
+        var integration = await databaseRetry.ExecuteAsync(token => integrations.FindByProviderAsync(provider, token), cancellationToken);
         var active = integration is { IsActive: true }
             ? new ActiveIntegration(integration.Id, secretProtector.Unprotect(integration.EncryptedSecret, SecretPurposes.IntegrationSecret))
             : null;

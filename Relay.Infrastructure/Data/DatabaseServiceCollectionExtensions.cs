@@ -52,6 +52,11 @@ public static class DatabaseServiceCollectionExtensions
             .UseLoggerFactory(serviceProvider.GetRequiredService<ILoggerFactory>())
             .Build());
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddOptions<DatabaseRetryOptions>()
+            .BindConfiguration(DatabaseRetryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DatabaseRetry>();
         builder.Services.AddSingleton<Integrations.IntegrationRepository>();
         if (applyMigrations)
         {

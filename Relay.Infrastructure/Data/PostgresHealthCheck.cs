@@ -9,13 +9,40 @@ public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
     {
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await SelectOneAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
+        catch (Exception exception) when (TransientDatabaseErrors.BrokeTheConnection(exception))
+        {
+            // A connection the last restart killed says nothing about the server now: ask again on a fresh one.
+            dataSource.Clear();
+            return await CheckOnceMoreAsync(cancellationToken);
+        }
+        catch (Exception exception) when (IsUnhealthy(exception))
         {
             return HealthCheckResult.Unhealthy(exception.Message);
         }
     }
+
+    private async Task<HealthCheckResult> CheckOnceMoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SelectOneAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception exception) when (IsUnhealthy(exception))
+        {
+            return HealthCheckResult.Unhealthy(exception.Message);
+        }
+    }
+
+    private async Task SelectOneAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static bool IsUnhealthy(Exception exception) =>
+        exception is NpgsqlException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException;
 }

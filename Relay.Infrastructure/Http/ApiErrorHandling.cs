@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Relay.Infrastructure.Data;
 using Npgsql;
 
 namespace Relay.Infrastructure.Http;
@@ -33,7 +35,19 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
     {
         try
         {
-            await next(context);
+            // Reads are safe to repeat: wait out a database restart instead of answering 503 at once.
+            if (HttpMethods.IsGet(context.Request.Method) && context.RequestServices.GetService<DatabaseRetry>() is { } retry)
+            {
+                await retry.ExecuteAsync(async _ =>
+                {
+                    context.Response.Clear();
+                    await next(context);
+                }, context.RequestAborted, canRepeat: () => !context.Response.HasStarted);
+            }
+            else
+            {
+                await next(context);
+            }
         }
         catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
         {

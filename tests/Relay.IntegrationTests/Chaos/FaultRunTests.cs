@@ -11,7 +11,7 @@ namespace Relay.IntegrationTests.Chaos;
 
 /// <summary>
 /// The fault run behind <c>scripts/chaos.sh</c>: a bounded stream of signed webhooks through the gateway into a
-/// counting sink while, one after another, RabbitMQ is restarted, PostgreSQL is restarted, Delivery.Worker and
+/// counting sink while, one after another, RabbitMQ, PostgreSQL and Redis are restarted (and the next requests after each must succeed), Delivery.Worker and
 /// Ingress.Api are SIGKILLed and restarted, and the sink answers 500 for a while. It restarts the shared
 /// infrastructure, so it runs alone (<c>./test.sh</c> runs it after the suite; the normal run excludes it).
 /// </summary>
@@ -61,8 +61,37 @@ public sealed class FaultRunTests(ITestOutputHelper output)
                 faults.Add(name);
             }
 
-            await Step("restart RabbitMQ", () => Infra("restart", "rabbitmq"));
-            await Step("restart PostgreSQL", () => Infra("restart", "postgres"));
+            // Once a dependency is back, the very next requests must succeed: no 503 from connections it killed.
+            async Task AssertNextRequestsSucceedAsync(string dependency)
+            {
+                using var management = cluster.CreateClient(withManagementKey: true);
+                using var health = await management.GetAsync("/api/v1/health");
+                Assert.True(health.StatusCode == HttpStatusCode.OK, $"after {dependency} came back, /api/v1/health answered {(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}");
+                using var events = await management.GetAsync("/api/v1/events?limit=1");
+                Assert.True(events.StatusCode == HttpStatusCode.OK, $"after {dependency} came back, GET /api/v1/events answered {(int)events.StatusCode}");
+                for (var i = 0; i < 3; i++)
+                {
+                    var status = await sender.SendProbeAsync();
+                    Assert.True(status == HttpStatusCode.Accepted, $"after {dependency} came back, webhook {i + 1} answered {status?.ToString() ?? "nothing"}");
+                }
+                Log($"{clock.Elapsed.TotalSeconds,6:F1}s  {dependency} back: health, a management read and 3 webhooks succeeded at once");
+            }
+
+            await Step("restart RabbitMQ", async () =>
+            {
+                await Infra("restart", "rabbitmq");
+                await AssertNextRequestsSucceedAsync("RabbitMQ");
+            });
+            await Step("restart PostgreSQL", async () =>
+            {
+                await Infra("restart", "postgres");
+                await AssertNextRequestsSucceedAsync("PostgreSQL");
+            });
+            await Step("restart Redis", async () =>
+            {
+                await Infra("restart", "redis");
+                await AssertNextRequestsSucceedAsync("Redis");
+            });
             await Step("SIGKILL Delivery.Worker, then start it", async () =>
             {
                 await cluster.Service("Delivery.Worker").KillAsync();
@@ -175,7 +204,14 @@ public sealed class FaultRunTests(ITestOutputHelper output)
             await Task.WhenAll(inFlight);
         }
 
-        private async Task SendOneAsync()
+        /// <summary>One more webhook outside the stream's rhythm, counted in the ledger like the others.</summary>
+        public Task<HttpStatusCode?> SendProbeAsync()
+        {
+            Interlocked.Increment(ref Sent);
+            return SendOneAsync();
+        }
+
+        private async Task<HttpStatusCode?> SendOneAsync()
         {
             try
             {
@@ -188,10 +224,12 @@ public sealed class FaultRunTests(ITestOutputHelper output)
                 {
                     Rejections.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
                 }
+                return response.StatusCode;
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
                 Rejections.AddOrUpdate("no answer", 1, (_, n) => n + 1);
+                return null;
             }
         }
     }

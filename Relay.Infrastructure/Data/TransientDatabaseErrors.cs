@@ -1,0 +1,31 @@
+using Npgsql;
+
+namespace Relay.Infrastructure.Data;
+
+/// <summary>Which database failures are worth retrying, and which mean the pooled connections are dead.</summary>
+public static class TransientDatabaseErrors
+{
+    /// <summary>The server is away, restarting or overloaded: the same statement may succeed shortly.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.IsTransient || KilledConnection(postgres.SqlState),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        TimeoutException => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The connection was killed under us (the server shut down or restarted, class 57P and 08, or the socket broke).
+    /// Every other idle connection in the pool died the same way, so the pool is cleared rather than each one
+    /// failing one more request.
+    /// </summary>
+    public static bool BrokeTheConnection(Exception exception) => exception switch
+    {
+        PostgresException postgres => KilledConnection(postgres.SqlState),
+        NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or EndOfStreamException } => true,
+        _ => false,
+    };
+
+    private static bool KilledConnection(string sqlState) =>
+        sqlState.StartsWith("57P", StringComparison.Ordinal) || sqlState.StartsWith("08", StringComparison.Ordinal);
+}
