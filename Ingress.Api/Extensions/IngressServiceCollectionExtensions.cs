@@ -33,11 +33,11 @@ public static class IngressServiceCollectionExtensions
             kestrel.AddServerHeader = false;
         });
 
-        // Only the gateway reaches Ingress; it replaces X-Forwarded-For with the provider's address, so the
-        // last hop is the one to trust.
+        // Only the gateway reaches Ingress; it replaces X-Forwarded-For with the provider's address and sets
+        // X-Forwarded-Host to the host the provider called, so the last hop is the one to trust.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             options.ForwardLimit = 1;
             options.KnownIPNetworks.Clear();
             options.KnownProxies.Clear();

@@ -44,6 +44,14 @@ public sealed partial class WebhookIngestionService(
     {
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-internal-api-key", "x-api-key",
     };
+    // Headers of the hop from the gateway, not of the provider's request: hop-by-hop headers, what the forwarded-headers
+    // step left behind, and the gateway's own trace context.
+    private static readonly HashSet<string> NotFromTheProvider = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "x-original-for", "x-original-host", "x-original-proto", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-prefix",
+        "traceparent", "tracestate", "baggage",
+    };
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
     private readonly Dictionary<string, IWebhookProvider> providersByName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
     private readonly HashSet<string> redactedHeaders = new(AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
@@ -129,7 +137,7 @@ public sealed partial class WebhookIngestionService(
             Provider: provider,
             ExternalEventId: normalized.ExternalEventId,
             IdempotencyKey: idempotencyKey,
-            RequestHeaders: SerializeHeaders(webhook.Headers),
+            RequestHeaders: SerializeHeaders(webhook.Headers, sourceIp),
             RawPayload: payload.GetRawText(),
             SourceIp: sourceIp?.ToString(),
             ReceivedAt: now,
@@ -188,13 +196,27 @@ public sealed partial class WebhookIngestionService(
         return active;
     }
 
-    private string SerializeHeaders(IHeaderDictionary headers)
+    /// <summary>
+    /// The provider's request as it reached the gateway: its headers with credentials redacted, the host it called
+    /// (restored from X-Forwarded-Host before this runs) and its address as <c>x-forwarded-for</c>.
+    /// </summary>
+    private string SerializeHeaders(IHeaderDictionary headers, IPAddress? sourceIp)
     {
+        var namedByConnection = headers.Connection.SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        var dropped = new HashSet<string>(NotFromTheProvider.Concat(namedByConnection), StringComparer.OrdinalIgnoreCase);
         var stored = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in headers)
         {
+            if (dropped.Contains(name))
+            {
+                continue;
+            }
             var key = name.ToLowerInvariant();
             stored[key] = redactedHeaders.Contains(key) ? "[REDACTED]" : value.ToString();
+        }
+        if (sourceIp is not null)
+        {
+            stored["x-forwarded-for"] = sourceIp.ToString();
         }
         return JsonSerializer.Serialize(stored, JsonSerializerOptions.Web);
     }

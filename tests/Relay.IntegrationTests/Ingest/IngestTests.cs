@@ -65,6 +65,13 @@ public sealed class IngestTests(RelayCluster cluster)
         var headers = JsonNode.Parse(stored.Headers)!;
         Assert.Equal("[REDACTED]", headers["x-acme-signature"]!.GetValue<string>());
         Assert.DoesNotContain(Webhooks.Sign(body), stored.Headers);
+        // The provider's request, not the gateway's hop: the host it called, its address, no hop-by-hop headers.
+        Assert.Equal(cluster.GatewayAddress.Authority, headers["host"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", headers["x-forwarded-for"]!.GetValue<string>());
+        foreach (var hop in new[] { "connection", "x-original-for", "x-original-host", "x-forwarded-host", "traceparent" })
+        {
+            Assert.Null(headers[hop]);
+        }
 
         var job = await connection.QuerySingleAsync<(string TriggeredBy, int AttemptNo)>(
             "SELECT triggered_by, attempt_no FROM processing_jobs WHERE normalized_event_id = @eventId ORDER BY created_at LIMIT 1", new { eventId });
