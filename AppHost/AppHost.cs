@@ -31,7 +31,8 @@ var postgres = builder.AddPostgres("postgres")
 var relaydb = postgres.AddDatabase("relaydb");
 
 // ConnectionStrings__redis is "host:port,password=..,ssl=<bool>". Aspire 13.x may serve Redis over TLS
-// with the ASP.NET developer certificate; Relay's own RESP client talks plain TCP, so opt out.
+// with the ASP.NET developer certificate, which the services would have to trust; plain TCP on the
+// developer's machine keeps that step away, so opt out.
 // WithoutHttpsCertificate is experimental (ASPIRECERTIFICATES001, introduced in 13.0:
 // https://aspire.dev/diagnostics/aspirecertificates001).
 #pragma warning disable ASPIRECERTIFICATES001
