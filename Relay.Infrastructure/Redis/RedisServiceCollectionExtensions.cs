@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
 
@@ -41,6 +42,11 @@ public static class RedisServiceCollectionExtensions
                 options.BacklogPolicy = defaults.BacklogPolicy;
                 options.ReconnectRetryPolicy = defaults.ReconnectRetryPolicy;
             });
+
+        // StackExchange.Redis logs every failed reconnect as an error with a stack trace, twice (commands and
+        // subscriptions), through an outage Relay rides out by design. The callers' warnings and the health check say
+        // that Redis is unavailable and why.
+        builder.Logging.AddFilter("StackExchange.Redis", LogLevel.Critical);
 
         var keyPrefix = builder.Configuration["Relay:Redis:KeyPrefix"] ?? "";
         builder.Services.AddSingleton(services =>

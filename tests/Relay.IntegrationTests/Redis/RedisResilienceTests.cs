@@ -56,6 +56,11 @@ public sealed class RedisResilienceTests(ITestOutputHelper output)
         output.WriteLine($"a command failed after {stopwatch.ElapsedMilliseconds} ms: {failure.GetType().Name}");
         Assert.True(failure.IsRedisFailure(), failure.ToString());
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {stopwatch.Elapsed}");
+
+        stopwatch.Restart();
+        Assert.Equal(HealthStatus.Unhealthy, (await relay.CheckHealthAsync()).Status);
+        output.WriteLine($"the check answered after {stopwatch.ElapsedMilliseconds} ms");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {stopwatch.Elapsed}");
     }
 
     [Fact(Timeout = TestTimeoutMs)]
