@@ -35,7 +35,8 @@ public static class BackingServicesExtensions
             .WithDataVolume()
             .AddDatabase(BackingServices.DatabaseConnectionName);
 
-        // Redis over plain TCP inside the local network of the AppHost; TLS is for deployments (ssl=true).
+        // Aspire may serve Redis over TLS with the developer certificate, which every service would then have to trust;
+        // plain TCP on the developer's machine avoids that step. Deployments use ssl=true.
 #pragma warning disable ASPIRECERTIFICATES001
         var redis = builder.AddRedis(BackingServices.RedisConnectionName)
             .WithDataVolume()

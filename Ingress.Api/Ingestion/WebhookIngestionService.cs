@@ -11,6 +11,7 @@ using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
 using Relay.Ingress.Api.Providers;
+using StackExchange.Redis;
 
 namespace Relay.Ingress.Api.Ingestion;
 
@@ -31,7 +32,7 @@ public sealed partial class WebhookIngestionService(
     IngestedEventRepository events,
     DatabaseRetry databaseRetry,
     ProviderRateLimiter rateLimiter,
-    IRedisClient redis,
+    IDatabase redis,
     SecretProtector secretProtector,
     IMemoryCache cache,
     OutboxSignal outboxSignal,
@@ -172,9 +173,9 @@ public sealed partial class WebhookIngestionService(
     {
         try
         {
-            return await redis.SetIfNotExistsAsync($"idempotency:{idempotencyKey}", "1", options.Value.IdempotencyWindow, cancellationToken);
+            return await redis.StringSetAsync($"idempotency:{idempotencyKey}", "1", options.Value.IdempotencyWindow, When.NotExists).WaitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisServerException or TimeoutException)
+        catch (Exception exception) when (exception.IsRedisFailure())
         {
             // The fast path is an optimisation; PostgreSQL's unique key still guarantees one event.
             logger.LogWarning("Idempotency fast path skipped: Redis unavailable ({Message})", exception.Message);

@@ -24,7 +24,7 @@ public static class ApiErrorHandling
         System.Net.Sockets.SocketException => true,
         MassTransit.RequestTimeoutException => true,
         _ when exception.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true => true,
-        _ when exception.GetType().Namespace?.StartsWith("Relay.Infrastructure.Redis", StringComparison.Ordinal) == true => true,
+        StackExchange.Redis.RedisException => true,
         _ => exception.InnerException is not null && IsDependencyFailure(exception.InnerException),
     };
 }

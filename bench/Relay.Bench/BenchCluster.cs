@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Relay.Bench;
 
@@ -329,33 +330,10 @@ public sealed partial class BenchCluster : IAsyncDisposable
         const string script =
             "local cursor = '0' local deleted = 0 repeat local reply = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 5000) " +
             "cursor = reply[1] for _, key in ipairs(reply[2]) do redis.call('UNLINK', key) deleted = deleted + 1 end until cursor == '0' return deleted";
-        var parts = Redis.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var endpoint = parts[0].Split(':');
-        var password = parts.Skip(1).FirstOrDefault(p => p.StartsWith("password=", StringComparison.OrdinalIgnoreCase))?["password=".Length..];
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(endpoint[0], endpoint.Length > 1 ? int.Parse(endpoint[1], System.Globalization.CultureInfo.InvariantCulture) : 6379);
-        var stream = tcp.GetStream();
-        stream.ReadTimeout = 30_000;
-        using var reader = new StreamReader(stream, Encoding.UTF8, false, 1024, leaveOpen: true);
-        async Task<string?> SendAsync(params string[] arguments)
-        {
-            var command = new StringBuilder($"*{arguments.Length}\r\n");
-            foreach (var argument in arguments)
-            {
-                command.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(argument)}\r\n{argument}\r\n");
-            }
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(command.ToString()));
-            return await reader.ReadLineAsync();
-        }
-        if (password is not null)
-        {
-            await SendAsync("AUTH", password);
-        }
-        var reply = await SendAsync("EVAL", script, "0", prefix.Replace("*", "\\*", StringComparison.Ordinal) + "*");
-        if (reply is null || reply.StartsWith('-'))
-        {
-            throw new InvalidOperationException($"Redis key cleanup failed: {reply}");
-        }
+        var options = ConfigurationOptions.Parse(Redis);
+        options.AsyncTimeout = 30_000; // one script call over all of the run's keys
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        await redis.GetDatabase().ScriptEvaluateAsync(script, values: [prefix.Replace("*", "\\*", StringComparison.Ordinal) + "*"]);
     }
 
     private static HttpClient ManagementClient()

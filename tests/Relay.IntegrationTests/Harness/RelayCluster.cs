@@ -34,6 +34,9 @@ public class RelayCluster : IAsyncLifetime
     /// <summary>When true, every service reaches RabbitMQ through <see cref="RabbitMqProxy"/>, which a test can cut.</summary>
     protected virtual bool ProxyRabbitMq => false;
 
+    /// <summary>The shared Redis by default; a cluster that stops and starts Redis brings a server of its own.</summary>
+    protected virtual string RedisConnectionString => TestInfrastructure.Redis;
+
     public TcpFaultProxy? RabbitMqProxy { get; private set; }
 
     public IsolatedDependencies Dependencies => dependencies ?? throw new InvalidOperationException("Cluster not started.");
@@ -52,7 +55,7 @@ public class RelayCluster : IAsyncLifetime
 
     public NpgsqlDataSource OpenDatabase() => Dependencies.OpenDataSource();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         dependencies = await IsolatedDependencies.CreateAsync(Purpose);
         var rabbitMq = dependencies.RabbitMqConnectionString;
@@ -68,7 +71,7 @@ public class RelayCluster : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ConnectionStrings__relaydb"] = dependencies.DatabaseConnectionString,
-            ["ConnectionStrings__redis"] = TestInfrastructure.Redis,
+            ["ConnectionStrings__redis"] = RedisConnectionString,
             ["ConnectionStrings__rabbitmq"] = rabbitMq,
             ["Relay__Redis__KeyPrefix"] = dependencies.RedisKeyPrefix,
             ["Relay__ManagementApiKey"] = ManagementApiKey,
@@ -98,7 +101,7 @@ public class RelayCluster : IAsyncLifetime
         await Task.WhenAll(ServicesToRun.Select(name => services[name].WaitHealthyAsync(TimeSpan.FromSeconds(60))));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Task.WhenAll(services.Values.Select(service => service.DisposeAsync().AsTask()));
         if (RabbitMqProxy is not null)

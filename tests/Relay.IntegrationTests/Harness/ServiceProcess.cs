@@ -144,9 +144,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
 internal static class Posix
 {
-    public static void SendSigterm(int pid)
+    public static void SendSigterm(int pid) => Send(pid, "-TERM");
+
+    /// <summary>Sends a signal such as <c>-STOP</c> or <c>-CONT</c> to a process.</summary>
+    public static void Send(int pid, string signal)
     {
-        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Relay.Infrastructure.Redis;
+using Relay.IntegrationTests.Harness;
 
 namespace Relay.IntegrationTests.Redis;
 
@@ -36,16 +36,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return server;
     }
 
-    public RespRedisClient CreateClient(string keyPrefix = "", string? options = null, TimeSpan? commandTimeout = null, TimeSpan? connectTimeout = null) =>
-        new(
-            new RedisClientOptions
-            {
-                ConnectionString = RedisConnectionString.Parse($"127.0.0.1:{Port}{(options is null ? "" : "," + options)}"),
-                KeyPrefix = keyPrefix,
-                CommandTimeout = commandTimeout ?? TimeSpan.FromSeconds(2),
-                ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(2),
-            },
-            TimeProvider.System);
+    /// <summary>Relay's <c>ConnectionStrings:redis</c> for this server, with options such as <c>password=..</c> appended.</summary>
+    public string ConnectionString(string? options = null) => $"127.0.0.1:{Port}{(options is null ? "" : "," + options)}";
 
     public async Task StartAgainAsync()
     {
@@ -120,7 +112,15 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing answers, like a hung host.</summary>
+    public void Pause() => Posix.Send(RunningProcess.Id, "-STOP");
+
+    /// <summary>Lets a paused server answer again (SIGCONT).</summary>
+    public void Resume() => Posix.Send(RunningProcess.Id, "-CONT");
+
     public ValueTask DisposeAsync() => new(StopAsync());
+
+    private Process RunningProcess => process ?? throw new InvalidOperationException("redis-server is not running.");
 
     private void Remember(string? line)
     {
@@ -144,26 +144,4 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return candidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("redis-server was not found; install it (apt-get install -y redis-server) or set REDIS_SERVER_PATH.");
     }
-}
-
-/// <summary>One plain redis-server shared by the tests of a class; tests isolate themselves with key prefixes.</summary>
-public sealed class RedisServerFixture : IAsyncLifetime
-{
-    public RedisServerProcess Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RedisServerProcess.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-/// <summary>A redis-server that requires a password.</summary>
-public sealed class PasswordRedisServerFixture : IAsyncLifetime
-{
-    public const string Password = "relay-test-Pa55word";
-
-    public RedisServerProcess Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RedisServerProcess.StartAsync("--requirepass", Password);
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
 }

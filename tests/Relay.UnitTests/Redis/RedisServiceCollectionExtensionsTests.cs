@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Redis;
+using StackExchange.Redis;
 
 namespace Relay.UnitTests.Redis;
 
@@ -17,17 +18,39 @@ public sealed class RedisServiceCollectionExtensionsTests
         Assert.Contains("ConnectionStrings:redis", exception.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Malformed_connection_string_fails_at_registration()
+    [Theory]
+    [InlineData("localhost:notaport,password=TopSecret1")]
+    [InlineData("localhost:99999,password=TopSecret1")]
+    [InlineData("localhost:6379,password=TopSecret1,nosuchoption=1")]
+    public void Malformed_connection_string_fails_at_registration_without_echoing_it(string connectionString)
     {
-        var builder = BuilderWith(new() { ["ConnectionStrings:redis"] = "localhost:notaport" });
-        Assert.Throws<FormatException>(() => builder.AddRelayRedis());
+        var builder = BuilderWith(new() { ["ConnectionStrings:redis"] = connectionString });
+        var exception = Assert.Throws<InvalidOperationException>(() => builder.AddRelayRedis());
+        Assert.Contains("ConnectionStrings:redis", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TopSecret1", exception.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Registers_singleton_client_with_key_prefix_and_ready_health_check_without_connecting()
+    public void Connection_string_settings_win_and_Relay_defaults_fill_the_rest()
     {
-        // Port 1 on loopback: nothing listens, and registration must not try to connect.
+        var builder = BuilderWith(new() { ["ConnectionStrings:redis"] = "cache.internal:6380,password=s3cret,ssl=true,connectTimeout=5000" });
+        builder.AddRelayRedis();
+
+        using var services = builder.Services.BuildServiceProvider();
+        var options = services.GetRequiredService<IOptions<ConfigurationOptions>>().Value;
+        Assert.Equal(new System.Net.DnsEndPoint("cache.internal", 6380), Assert.Single(options.EndPoints));
+        Assert.Equal("s3cret", options.Password);
+        Assert.True(options.Ssl);
+        Assert.Equal(5000, options.ConnectTimeout);
+        Assert.False(options.AbortOnConnectFail);
+        Assert.Equal(1000, options.SyncTimeout);
+        Assert.Equal(1000, options.AsyncTimeout);
+        Assert.Same(BacklogPolicy.FailFast, options.BacklogPolicy);
+    }
+
+    [Fact]
+    public void Registers_the_prefixed_database_and_the_ready_health_check_under_the_name_redis()
+    {
         var builder = BuilderWith(new()
         {
             ["ConnectionStrings:redis"] = "127.0.0.1:1,password=pw",
@@ -35,16 +58,12 @@ public sealed class RedisServiceCollectionExtensionsTests
         });
         builder.AddRelayRedis();
 
-        await using var services = builder.Services.BuildServiceProvider();
-        var client = services.GetRequiredService<IRedisClient>();
-        Assert.Same(client, services.GetRequiredService<IRedisClient>());
-        var resp = Assert.IsType<RespRedisClient>(client);
-        Assert.Equal("test-run-1:", resp.KeyPrefix);
-
-        var healthChecks = services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
-        var redis = Assert.Single(healthChecks, registration => registration.Name == "redis");
+        using var services = builder.Services.BuildServiceProvider();
+        var registrations = services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+        var redis = Assert.Single(registrations, registration => registration.Name.Contains("redis", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("redis", redis.Name);
         Assert.Contains("ready", redis.Tags);
-        Assert.IsType<RedisHealthCheck>(redis.Factory(services));
+        Assert.Contains(builder.Services, descriptor => descriptor.ServiceType == typeof(IDatabase));
     }
 
     private static HostApplicationBuilder BuilderWith(Dictionary<string, string?> settings)

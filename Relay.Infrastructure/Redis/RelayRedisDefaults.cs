@@ -1,0 +1,38 @@
+using StackExchange.Redis;
+using StackExchange.Redis.Configuration;
+
+namespace Relay.Infrastructure.Redis;
+
+/// <summary>
+/// What Relay assumes for settings that <c>ConnectionStrings:redis</c> leaves out. Redis only speeds Relay up (PostgreSQL
+/// holds the truth), so a service starts without it, and a command fails within a second rather than hold a request.
+/// </summary>
+public sealed class RelayRedisDefaults : DefaultOptionsProvider
+{
+    /// <summary>Start without Redis and keep reconnecting in the background.</summary>
+    public override bool AbortOnConnectFail => false;
+
+    /// <summary>Room for a TLS handshake in a process that is still starting up.</summary>
+    public override TimeSpan? ConnectTimeout => TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// One attempt while the host starts, so a server that accepts but never answers delays the start by the connect
+    /// timeout only; later attempts run in the background.
+    /// </summary>
+    public override int ConnectRetry => 1;
+
+    /// <summary>
+    /// Also the asynchronous timeout, which follows it unless the connection string sets <c>asyncTimeout</c>. Redis answers
+    /// in well under a millisecond; a server that stopped answering costs a request at most this, once per command.
+    /// </summary>
+    public override TimeSpan SyncTimeout => TimeSpan.FromSeconds(1);
+
+    /// <summary>Timeouts are checked on the heartbeat, so a command fails between one and one and a half seconds.</summary>
+    public override TimeSpan HeartbeatInterval => TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Without a connection a command fails at once instead of waiting in a queue for a reconnect.</summary>
+    public override BacklogPolicy BacklogPolicy => BacklogPolicy.FailFast;
+
+    /// <summary>After an outage, Redis is back in use within about five seconds of its return.</summary>
+    public override IReconnectRetryPolicy ReconnectRetryPolicy => new ExponentialRetry(500, 5_000);
+}
