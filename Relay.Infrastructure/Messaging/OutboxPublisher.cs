@@ -2,21 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Relay.Infrastructure.Messaging;
-
-public sealed class OutboxOptions
-{
-    public int BatchSize { get; set; } = 500;
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
-}
 
 /// <summary>
 /// Sends outbox rows to RabbitMQ. Rows are locked with <c>FOR UPDATE SKIP LOCKED</c>, so any number of
@@ -109,16 +100,4 @@ public sealed class OutboxPublisher(
     }
 
     private sealed record OutboxRow(long Id, string MessageType, string Payload);
-}
-
-public static class OutboxServiceCollectionExtensions
-{
-    /// <summary>The outbox publisher for a service that writes outbox rows (needs <c>AddRelayDatabase</c> and <c>AddRelayMessaging</c>).</summary>
-    public static IHostApplicationBuilder AddRelayOutbox(this IHostApplicationBuilder builder)
-    {
-        builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Relay:Outbox"));
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddHostedService<OutboxPublisher>();
-        return builder;
-    }
 }

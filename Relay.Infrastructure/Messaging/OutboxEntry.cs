@@ -25,29 +25,3 @@ public sealed record OutboxEntry(string MessageType, string Payload, string? Aud
         typeof(EventAccepted).Assembly.GetType($"{typeof(EventAccepted).Namespace}.{messageType}", throwOnError: false)
         ?? throw new InvalidOperationException($"Unknown outbox message type '{messageType}'.");
 }
-
-/// <summary>The audit entry to write once the message has reached the broker.</summary>
-public sealed record OutboxAudit(string EntityType, Guid EntityId, string Action, object Details);
-
-/// <summary>Wakes the publisher as soon as a transaction has written outbox rows, so sending does not wait for the next poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (signal.CurrentCount == 0)
-        {
-            try
-            {
-                signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another writer signalled first; one wake-up is enough.
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
-}
