@@ -1,78 +1,97 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-// What every Relay service shares as a host, after the shape of Aspire's ServiceDefaults. Built on the core
-// OpenTelemetry SDK: the hosting and instrumentation packages are not in our package feed, and ASP.NET Core,
-// HttpClient, Npgsql and MassTransit all publish ActivitySources and Meters the SDK can listen to directly.
+/// <summary>What every Relay service shares as a host: telemetry, health endpoints, service discovery.</summary>
 public static class Extensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
-    private static readonly string[] ActivitySources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Yarp.ReverseProxy", "Relay.*"];
-    private static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "System.Net.Http", "System.Runtime", "Npgsql", "MassTransit", "Relay.*"];
+    // MassTransit publishes its spans and metrics under "MassTransit"; Relay's own are named "Relay.<area>".
+    private const string MassTransitTelemetry = "MassTransit";
+    private const string RelayTelemetry = "Relay.*";
+    private const string YarpTelemetry = "Yarp.ReverseProxy";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.AddDefaultHealthChecks();
+
+        // No standard resilience handler: Relay owns its delivery retries (Delivery.Worker's RetryPolicy), and a
+        // hidden retry under them would repeat deliveries.
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+
         builder.Services.AddSingleton(TimeProvider.System);
         // Give in-flight work (deliveries, outbox batches) time to finish on SIGTERM.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }
 
+    /// <summary>
+    /// Logs, metrics and traces. Tracing is on even with no exporter: the activities are what carry the W3C trace
+    /// context from the gateway to the destination (HTTP headers, outbox rows, message headers).
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Export only where a collector is configured (Aspire and Kubernetes set OTEL_EXPORTER_OTLP_ENDPOINT).
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            return builder;
-        }
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var endpoint = new Uri(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]!);
-        var protocol = builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-        void ConfigureExporter(OtlpExporterOptions options)
-        {
-            options.Endpoint = endpoint;
-            options.Protocol = protocol;
-            options.Headers = builder.Configuration["OTEL_EXPORTER_OTLP_HEADERS"];
-        }
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, serviceInstanceId: Environment.MachineName);
-
         builder.Logging.AddOpenTelemetry(logging =>
         {
-            logging.SetResourceBuilder(resource);
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            logging.AddOtlpExporter(ConfigureExporter);
         });
-        builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource(ActivitySources)
-            .AddOtlpExporter(ConfigureExporter)
-            .Build());
-        builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter(Meters)
-            .AddOtlpExporter(ConfigureExporter)
-            .Build());
-        builder.Services.AddHostedService<TelemetryProvidersActivator>();
+
+        var openTelemetry = builder.Services.AddOpenTelemetry();
+        // Aspire and the Kubernetes manifests set OTEL_SERVICE_NAME, which the SDK reads; name a service started
+        // without it after its project rather than "unknown_service".
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+        {
+            openTelemetry.ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName));
+        }
+        openTelemetry
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(MassTransitTelemetry, RelayTelemetry))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(MassTransitTelemetry, YarpTelemetry, RelayTelemetry));
+
+        builder.AddOpenTelemetryExporters();
+        return builder;
+    }
+
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        // Export only where a collector is configured (Aspire and Kubernetes set OTEL_EXPORTER_OTLP_ENDPOINT);
+        // UseOtlpExporter reads the endpoint, protocol and headers from the standard OTEL_* settings.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    /// <summary>The liveness check behind <c>/alive</c>; the services add their dependency checks tagged "ready".</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
     }
 
@@ -138,23 +157,8 @@ public static class Extensions
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }
 
-    private sealed record HealthCheckBody(string Status, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Detail);
+    // Orchestrator probes every few seconds would bury the traces worth reading.
+    private static bool IsProbe(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
 
-    /// <summary>Resolves the tracer and meter providers at startup so they listen from the first request.</summary>
-    private sealed class TelemetryProvidersActivator(TracerProvider tracerProvider, MeterProvider meterProvider) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            GC.KeepAlive(tracerProvider);
-            GC.KeepAlive(meterProvider);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            tracerProvider.ForceFlush(2000);
-            meterProvider.ForceFlush(2000);
-            return Task.CompletedTask;
-        }
-    }
+    private sealed record HealthCheckBody(string Status, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
 }

@@ -56,7 +56,13 @@ public static class DeliveryServiceCollectionExtensions
                 handler => ConfigureSocketsHandler(handler, serviceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value)))
             // SocketsHttpHandler recycles its own connections (PooledConnectionLifetime), so the handler can live forever.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers();
+            .RemoveAllLoggers()
+            // Callback URLs are customers' addresses, not service names, but ServiceDefaults puts service discovery on
+            // every client. It would look each callback host up in the services:* configuration (a callback naming an
+            // internal service would go to that service's address) and rewrite some names itself ("_name.host" loses
+            // its first label). So this client takes no handler from the defaults: it sends to exactly the URL it was
+            // given, the one SafeOutboundHandler checks.
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear());
 
     public static SocketsHttpHandler ConfigureSocketsHandler(SocketsHttpHandler handler, DeliveryOptions options)
     {

@@ -53,7 +53,20 @@ public static class GatewayServiceCollectionExtensions
             }
         });
 
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.AddGatewayReverseProxy();
+        return builder;
+    }
+
+    /// <summary>
+    /// The routes and clusters of <c>ReverseProxy</c>. A destination is an address (<c>http://127.0.0.1:5101</c>,
+    /// Kubernetes' <c>http://ingress-api</c>) or, under the AppHost, a service name that service discovery resolves
+    /// from <c>services:{name}:http:*</c>; an address no such key names is used as it is.
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayReverseProxy(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver();
         return builder;
     }
 

@@ -55,8 +55,8 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
             WHERE EXISTS (SELECT 1 FROM event)
             ORDER BY entry.position
         ), outbox AS (
-            INSERT INTO outbox_messages (message_type, payload, audit_entity_type, audit_entity_id, audit_action, audit_details)
-            SELECT @OutboxMessageType, CAST(@OutboxPayload AS jsonb), @OutboxAuditEntityType, @OutboxAuditEntityId, @OutboxAuditAction, CAST(@OutboxAuditDetails AS jsonb)
+            INSERT INTO outbox_messages (message_type, payload, audit_entity_type, audit_entity_id, audit_action, audit_details, trace_parent)
+            SELECT @OutboxMessageType, CAST(@OutboxPayload AS jsonb), @OutboxAuditEntityType, @OutboxAuditEntityId, @OutboxAuditAction, CAST(@OutboxAuditDetails AS jsonb), @OutboxTraceParent
             FROM event
         )
         SELECT id FROM event
@@ -75,6 +75,7 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
             OutboxAuditEntityId = newEvent.Outbox.AuditEntityId,
             OutboxAuditAction = newEvent.Outbox.AuditAction,
             OutboxAuditDetails = newEvent.Outbox.AuditDetails,
+            OutboxTraceParent = newEvent.Outbox.TraceParent,
         });
         var inserted = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken));
         return inserted is not null;

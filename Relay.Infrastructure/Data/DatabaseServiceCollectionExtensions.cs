@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,11 @@ public static class DatabaseServiceCollectionExtensions
 
         builder.Services.AddSingleton(serviceProvider => new NpgsqlDataSourceBuilder(connectionBuilder.ConnectionString)
             .UseLoggerFactory(serviceProvider.GetRequiredService<ILoggerFactory>())
+            // A statement outside any trace is a poll (outbox, delivery scheduler) or a health probe, several a
+            // second; as traces of their own they would bury the ones worth reading. Statements inside one are spans.
+            .ConfigureTracing(tracing => tracing
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null))
             .Build());
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         builder.Services.AddOptions<DatabaseRetryOptions>()

@@ -2,21 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Relay.Infrastructure.Messaging;
-
-public sealed class OutboxOptions
-{
-    public int BatchSize { get; set; } = 500;
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
-}
 
 /// <summary>
 /// Sends outbox rows to RabbitMQ. Rows are locked with <c>FOR UPDATE SKIP LOCKED</c>, so any number of
@@ -72,24 +63,19 @@ public sealed class OutboxPublisher(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            "SELECT id, message_type, payload::text AS payload FROM outbox_messages ORDER BY id LIMIT @BatchSize FOR UPDATE SKIP LOCKED",
+            "SELECT id, message_type, payload::text AS payload, trace_parent FROM outbox_messages ORDER BY id LIMIT @BatchSize FOR UPDATE SKIP LOCKED",
             new { options.Value.BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0)
         {
             return 0;
         }
 
-        using var activity = ActivitySource.StartActivity("outbox publish");
-        activity?.SetTag("relay.outbox.batch_size", rows.Count);
+        using var batch = ActivitySource.StartActivity("outbox publish batch");
+        batch?.SetTag("relay.outbox.batch_size", rows.Count);
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             timeout.CancelAfter(options.Value.PublishTimeout);
-            await Task.WhenAll(rows.Select(row =>
-            {
-                var messageType = OutboxEntry.ResolveMessageType(row.MessageType);
-                var message = JsonSerializer.Deserialize(row.Payload, messageType, JsonSerializerOptions.Web)!;
-                return bus.Publish(message, messageType, timeout.Token);
-            }));
+            await Task.WhenAll(rows.Select(row => PublishAsync(row, batch, timeout.Token)));
         }
 
         // One statement: the sent rows are found once, deleted, and their audit entries written from what was deleted.
@@ -108,17 +94,22 @@ public sealed class OutboxPublisher(
         return rows.Count;
     }
 
-    private sealed record OutboxRow(long Id, string MessageType, string Payload);
-}
-
-public static class OutboxServiceCollectionExtensions
-{
-    /// <summary>The outbox publisher for a service that writes outbox rows (needs <c>AddRelayDatabase</c> and <c>AddRelayMessaging</c>).</summary>
-    public static IHostApplicationBuilder AddRelayOutbox(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Publishes one row under an activity whose parent is the context stored with it, so the broker's send and
+    /// consume spans, and all the consumer does, join the trace of the request or message that wrote the row; the
+    /// batch is a link. A row stored without a context is published in the batch's trace.
+    /// </summary>
+    private async Task PublishAsync(OutboxRow row, Activity? batch, CancellationToken cancellationToken)
     {
-        builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Relay:Outbox"));
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddHostedService<OutboxPublisher>();
-        return builder;
+        var messageType = OutboxEntry.ResolveMessageType(row.MessageType);
+        var message = JsonSerializer.Deserialize(row.Payload, messageType, JsonSerializerOptions.Web)!;
+        // Activity.Current set here stays in this call: an async method hands its caller back the caller's context.
+        using var activity = OutboxEntry.ParseTraceParent(row.TraceParent) is { } parent
+            ? ActivitySource.StartActivity($"outbox publish {row.MessageType}", ActivityKind.Internal, parent, links: batch is null ? null : [new ActivityLink(batch.Context)])
+            : ActivitySource.StartActivity($"outbox publish {row.MessageType}");
+        activity?.SetTag("relay.outbox.message_id", row.Id);
+        await bus.Publish(message, messageType, cancellationToken);
     }
+
+    private sealed record OutboxRow(long Id, string MessageType, string Payload, string? TraceParent);
 }

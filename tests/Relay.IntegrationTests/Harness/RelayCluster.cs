@@ -39,6 +39,11 @@ public class RelayCluster : IAsyncLifetime
 
     public TcpFaultProxy? RabbitMqProxy { get; private set; }
 
+    /// <summary>The last word on every service's environment, for settings that name the services' ports.</summary>
+    protected virtual void ConfigureEnvironment(IDictionary<string, string> environment, IReadOnlyDictionary<string, int> ports)
+    {
+    }
+
     public IsolatedDependencies Dependencies => dependencies ?? throw new InvalidOperationException("Cluster not started.");
     public ServiceProcess Service(string name) => services[name];
     public Uri GatewayAddress => services["Gateway"].BaseAddress;
@@ -86,6 +91,7 @@ public class RelayCluster : IAsyncLifetime
         {
             environment[key] = value;
         }
+        ConfigureEnvironment(environment, ports);
         foreach (var name in ServicesToRun)
         {
             services[name] = new ServiceProcess(name, ports[name], environment);
