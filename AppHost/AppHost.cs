@@ -2,7 +2,7 @@
 // to them through the configuration keys the Kubernetes manifests use as well:
 //   ConnectionStrings:relaydb / :redis / :rabbitmq   <- WithReference on the backing services
 //   Relay:ManagementApiKey, Relay:Security:EncryptionKey <- secret parameters
-//   ReverseProxy:Clusters:{ingress|management}:Destinations:d1:Address (gateway) <- the services' endpoints
+//   ReverseProxy:Clusters:{ingress|management}:Destinations:d1:Address (gateway) <- service names, resolved by discovery
 //   OTEL_*                                           <- set by Aspire for every project, pointing at the dashboard
 using Microsoft.Extensions.Hosting;
 using Relay.AppHost.Infrastructure;
@@ -40,12 +40,14 @@ if (!builder.Environment.IsProduction())
 
 AddRelayService<Projects.Replay_Worker>("replay-worker");
 
-// The only public entry point, on a fixed port. Its YARP clusters point at the services' endpoints (for the
-// replicated ingress, the proxy in front of the replicas).
+// The only public entry point, on a fixed port. Its YARP clusters name the services and find them through service
+// discovery (services__ingress-api__http__0, ...); Kubernetes sets plain addresses under the same keys.
 AddRelayService<Projects.Gateway>("gateway", port: 8080)
     .WithExternalHttpEndpoints()
-    .WithEnvironment("ReverseProxy__Clusters__ingress__Destinations__d1__Address", ingress.GetEndpoint("http"))
-    .WithEnvironment("ReverseProxy__Clusters__management__Destinations__d1__Address", management.GetEndpoint("http"))
+    .WithReference(ingress)
+    .WithReference(management)
+    .WithEnvironment("ReverseProxy__Clusters__ingress__Destinations__d1__Address", "http://ingress-api")
+    .WithEnvironment("ReverseProxy__Clusters__management__Destinations__d1__Address", "http://management-api")
     .WaitFor(ingress)
     .WaitFor(management);
 

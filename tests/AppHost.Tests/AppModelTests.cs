@@ -115,8 +115,11 @@ public sealed class AppModelTests(ContainerModelFixture app) : IClassFixture<Con
     {
         var env = await AppModelFixture.PublishEnvironmentAsync(app.Project("gateway"));
 
-        Assert.Equal("{ingress-api.bindings.http.url}", env["ReverseProxy__Clusters__ingress__Destinations__d1__Address"]);
-        Assert.Equal("{management-api.bindings.http.url}", env["ReverseProxy__Clusters__management__Destinations__d1__Address"]);
+        Assert.Equal("http://ingress-api", env["ReverseProxy__Clusters__ingress__Destinations__d1__Address"]);
+        Assert.Equal("http://management-api", env["ReverseProxy__Clusters__management__Destinations__d1__Address"]);
+        // Service discovery resolves the names from the endpoints the references inject.
+        Assert.Equal("{ingress-api.bindings.http.url}", env["services__ingress-api__http__0"]);
+        Assert.Equal("{management-api.bindings.http.url}", env["services__management-api__http__0"]);
     }
 
     [Fact]
