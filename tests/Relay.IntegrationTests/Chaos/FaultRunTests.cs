@@ -67,7 +67,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
                 using var management = cluster.CreateClient(withManagementKey: true);
                 using var health = await management.GetAsync("/api/v1/health");
                 Assert.True(health.StatusCode == HttpStatusCode.OK, $"after {dependency} came back, /api/v1/health answered {(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}");
-                using var events = await management.GetAsync("/api/v1/events?limit=1");
+                using var events = await management.GetAsync("/api/v1/events?pageSize=1");
                 Assert.True(events.StatusCode == HttpStatusCode.OK, $"after {dependency} came back, GET /api/v1/events answered {(int)events.StatusCode}");
                 for (var i = 0; i < 3; i++)
                 {
