@@ -152,7 +152,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
                  "replay.requested", "replay.dispatched", "event.processed"],
                 audit.SkipWhile(row => row.Action != "replay.requested").Select(row => row.Action));
             var dispatched = audit.First(row => row.Action == "replay.dispatched").Details;
-            Assert.Equal(accepted.EventId.ToString(), dispatched["eventId"]!.GetValue<string>());
+            Assert.Equal(firstReplay.ToString(), dispatched["replayRequestId"]!.GetValue<string>());
             Assert.Equal("replay-1", dispatched["correlationId"]!.GetValue<string>());
             Assert.Equal("replay-2", audit.Last(row => row.Action == "replay.dispatched").Details["correlationId"]!.GetValue<string>());
             // The fresh budget restarts the delays too: 400 ms before the replay's second attempt.

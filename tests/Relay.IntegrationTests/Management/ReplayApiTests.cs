@@ -75,7 +75,8 @@ public sealed class ReplayApiTests(RelayCluster cluster)
 
         var dispatched = await Webhooks.EventuallyAsync(
             () => connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM audit_entries WHERE entity_id = @replayId AND action = 'replay.dispatched'", new { replayId }),
+                "SELECT count(*) FROM audit_entries WHERE entity_id = @eventId AND action = 'replay.dispatched' AND details->>'replayRequestId' = @id",
+                new { eventId, id = replayId.ToString() }),
             count => count > 0,
             TimeSpan.FromSeconds(20));
         Assert.True(dispatched > 0, $"Replay.Worker never dispatched the replay:\n{cluster.Logs()}");
@@ -86,6 +87,33 @@ public sealed class ReplayApiTests(RelayCluster cluster)
             TimeSpan.FromSeconds(30));
         Assert.Equal("completed", replay["status"]!.GetValue<string>());
         Assert.NotNull(replay["processedAt"]);
+    }
+
+    [Fact]
+    public async Task The_event_audit_trail_shows_the_dispatch_with_who_asked_and_the_correlation_id()
+    {
+        var eventId = await SeedFailedEventAsync();
+        var requestId = $"req-trail-{Guid.NewGuid():N}";
+        using var response = await client.SendAsync(Replay(eventId, """{"requestedBy":"ops-trail","reason":"show me the whole story"}""", requestId));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var replayId = (await response.ReadJsonAsync())["data"]!["replayRequestId"]!.GetValue<string>();
+
+        // What an operator reads: the event's own trail, by its id alone.
+        var trail = await Webhooks.EventuallyAsync(
+            async () => (await ManagementData.GetJsonAsync(client, $"/api/v1/audit-entries?entityId={eventId}"))["data"]!.AsArray(),
+            entries => entries.Any(entry => entry!["action"]!.GetValue<string>() == "replay.dispatched"),
+            TimeSpan.FromSeconds(20));
+        var dispatched = trail.SingleOrDefault(entry => entry!["action"]!.GetValue<string>() == "replay.dispatched");
+        Assert.True(dispatched is not null, $"no replay.dispatched entry for the event:\n{cluster.Logs()}");
+        Assert.Equal("normalized_event", dispatched["entityType"]!.GetValue<string>());
+        Assert.Equal(eventId.ToString(), dispatched["entityId"]!.GetValue<string>());
+        Assert.Equal("ops-trail", dispatched["actor"]!.GetValue<string>());
+        Assert.Equal(replayId, dispatched["details"]!["replayRequestId"]!.GetValue<string>());
+        Assert.Equal(requestId, dispatched["details"]!["correlationId"]!.GetValue<string>());
+
+        // The request keeps its own entry; the dispatch is not recorded twice.
+        var requestTrail = (await ManagementData.GetJsonAsync(client, $"/api/v1/audit-entries?entityId={replayId}"))["data"]!.AsArray();
+        Assert.Equal(["replay.requested"], requestTrail.Select(entry => entry!["action"]!.GetValue<string>()));
     }
 
     [Fact]
