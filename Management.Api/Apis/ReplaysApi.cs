@@ -41,8 +41,12 @@ public static class ReplaysApi
     }
 
     public static async Task<Results<Ok<ApiEnvelope<ReplayRequestView>>, ApiError>> GetReplay(
-        string id, ReplayRequestRepository replays, CancellationToken cancellationToken)
+        string id, HttpRequest request, ReplayRequestRepository replays, CancellationToken cancellationToken)
     {
+        if (NoQuery.Parse(request.Query) is { IsValid: false } query)
+        {
+            return ManagementResults.InvalidQuery(query.Errors);
+        }
         if (!QueryReader.TryParseUuid(id, out var replayId))
         {
             return ManagementResults.InvalidId();

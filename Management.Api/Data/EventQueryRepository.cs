@@ -28,8 +28,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             .When(query.Status, "status = @Status", "Status")
             .When(query.EventType, "event_type = @EventType", "EventType")
             .When(query.Subject is null ? null : SqlFilter.Contains(query.Subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
-            .When(query.From?.ToUniversalTime(), "occurred_at >= @From", "From")
-            .When(query.To?.ToUniversalTime(), "occurred_at <= @To", "To");
+            .Within(query.From, query.To, "occurred_at");
         // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
         var column = query.SortBy switch
         {
@@ -39,20 +38,8 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             _ => "received_at",
         };
         var direction = SqlFilter.Direction(query.SortOrder);
-        filter.Parameters.Add("Limit", query.Paging.PageSize);
-        filter.Parameters.Add("Offset", query.Paging.Offset);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            $"""
-            SELECT {EventColumns} FROM normalized_events {filter.Where}
-            ORDER BY {column} {direction}, id {direction}
-            LIMIT @Limit OFFSET @Offset;
-            SELECT count(*) FROM normalized_events {filter.Where};
-            """, filter.Parameters, cancellationToken: cancellationToken));
-        var rows = await results.ReadAsync<EventRow>();
-        var total = await results.ReadSingleAsync<long>();
-        return new PageOf<EventView>(rows.Select(row => row.ToView()).ToList(), total);
+        var page = await filter.ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
+        return page.Select(row => row.ToView());
     }
 
     public async Task<EventDetail?> FindDetailAsync(Guid id, CancellationToken cancellationToken)

@@ -66,4 +66,7 @@ public sealed record EventDetail(EventView Event, WebhookView Webhook, IReadOnly
 
 public sealed record EventStatusView(Guid EventId, string Status, int ProcessingAttempts, string? LastError, DateTime? LastProcessedAt, IReadOnlyList<ProcessingJobView> Jobs);
 
-public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total);
+public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total)
+{
+    public PageOf<TView> Select<TView>(Func<T, TView> map) => new(Items.Select(map).ToList(), Total);
+}
