@@ -31,6 +31,7 @@ public static class EventsApi
         return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));
     }
 
+    /// <summary>The event with its webhook, delivery attempts, newest jobs and newest replay requests.</summary>
     public static async Task<Results<Ok<ApiEnvelope<EventDetail>>, ApiError>> GetEvent(
         string id, HttpRequest request, EventQueryRepository events, CancellationToken cancellationToken)
     {

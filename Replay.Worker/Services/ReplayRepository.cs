@@ -52,7 +52,7 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
               WHERE normalized_event_id = @EventId AND triggered_by = 'replay' AND status = 'queued'
               ORDER BY created_at DESC, id DESC LIMIT 1);
 
-        UPDATE replay_requests SET status = 'failed', processed_at = now()
+        UPDATE replay_requests SET status = 'failed', processed_at = now(), failure_reason = 'Superseded by replay ' || @ReplayRequestId::text
         WHERE normalized_event_id = @EventId AND status = 'dispatched' AND id <> @ReplayRequestId;
 
         INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
@@ -60,7 +60,7 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
         """;
 
     private const string MarkFailedSql =
-        "UPDATE replay_requests SET status = 'failed', processed_at = now() WHERE id = @ReplayRequestId";
+        "UPDATE replay_requests SET status = 'failed', processed_at = now(), failure_reason = 'Event not found' WHERE id = @ReplayRequestId";
 
     /// <param name="outbox">Builds the <c>EventReplayed</c> outbox row from the event id and its correlation id.</param>
     public async Task<ReplayDispatchResult> DispatchAsync(Guid replayRequestId, Func<Guid, string, (OutboxEntry Outbox, string AuditDetails)> outbox, CancellationToken cancellationToken)

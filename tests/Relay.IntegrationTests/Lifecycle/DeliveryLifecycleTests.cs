@@ -122,6 +122,9 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
             Assert.Equal(6, afterFirstReplay.ProcessingAttempts);
             Assert.Equal(3, afterFirstReplay.AttemptBudgetStart);
             Assert.Equal(firstReplay, afterFirstReplay.ReplayRequestId);
+            // The failed replay says why: its run's last error.
+            Assert.NotNull(afterFirstReplay.LastError);
+            Assert.Equal(afterFirstReplay.LastError, (await probe.ReplayThroughApiAsync(firstReplay))["failureReason"]!.GetValue<string>());
 
             // The destination recovers; the next replay is delivered on its first attempt.
             await probe.SetCallbackUrlAsync("acme", sinkUrl);
@@ -129,6 +132,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
             var (secondStatus, secondProcessedAt) = await Webhooks.EventuallyAsync(() => probe.ReplayRequestAsync(secondReplay), r => r.Status == "completed", LifecycleProbe.Patience);
             Assert.True(secondStatus == "completed", $"Replay request is {secondStatus}\n{cluster.Logs()}");
             Assert.NotNull(secondProcessedAt);
+            Assert.Null((await probe.ReplayThroughApiAsync(secondReplay))["failureReason"]);
 
             var processed = await probe.WaitForStatusAsync(accepted.EventId, "processed");
             Assert.Equal(7, processed.ProcessingAttempts);
@@ -227,6 +231,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
 
             var failed = await probe.WaitForStatusAsync(accepted.EventId, "failed");
             Assert.Equal("Integration is inactive", failed.LastError);
+            Assert.Equal("Integration is inactive", (await probe.ReplayThroughApiAsync(replay))["failureReason"]!.GetValue<string>());
             Assert.Equal(1, failed.ProcessingAttempts);
             Assert.Single(await probe.AttemptsAsync(accepted.EventId));
             var job = (await probe.JobsAsync(accepted.EventId))[^1];

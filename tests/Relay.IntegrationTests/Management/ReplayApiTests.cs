@@ -87,6 +87,32 @@ public sealed class ReplayApiTests(RelayCluster cluster)
             TimeSpan.FromSeconds(30));
         Assert.Equal("completed", replay["status"]!.GetValue<string>());
         Assert.NotNull(replay["processedAt"]);
+        Assert.Null(replay["failureReason"]);
+    }
+
+    [Fact]
+    public async Task A_replay_that_supersedes_an_unfinished_one_fails_it_with_the_reason()
+    {
+        Guid eventId, unfinished;
+        await using (var database = cluster.OpenDatabase())
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            eventId = await ManagementData.SeedEventAsync(connection, new(ManagementData.Unique("mgmt.replay.supersede"), "failed", T0, T0, T0, ProcessingAttempts: 3));
+            // As if its delivery run were still going when the operator asked again.
+            unfinished = await ManagementData.SeedReplayRequestAsync(connection, eventId, "dispatched", T0);
+        }
+
+        using var response = await client.SendAsync(Replay(eventId, """{"reason":"the first one is stuck"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var replayId = (await response.ReadJsonAsync())["data"]!["replayRequestId"]!.GetValue<string>();
+
+        var superseded = await Webhooks.EventuallyAsync(
+            async () => (await ManagementData.GetJsonAsync(client, $"/api/v1/replays/{unfinished}"))["data"]!,
+            data => data["status"]!.GetValue<string>() != "dispatched",
+            TimeSpan.FromSeconds(20));
+        Assert.True(superseded["status"]!.GetValue<string>() == "failed", $"{superseded.ToJsonString()}\n{cluster.Logs()}");
+        Assert.Equal($"Superseded by replay {replayId}", superseded["failureReason"]!.GetValue<string>());
+        Assert.NotNull(superseded["processedAt"]);
     }
 
     [Fact]
@@ -126,7 +152,7 @@ public sealed class ReplayApiTests(RelayCluster cluster)
         var replayId = (await response.ReadJsonAsync())["data"]!["replayRequestId"]!.GetValue<string>();
 
         var replay = (await ManagementData.GetJsonAsync(client, $"/api/v1/replays/{replayId}"))["data"]!;
-        Assert.Equal(["createdAt", "eventId", "id", "processedAt", "reason", "requestedBy", "status"], replay.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["createdAt", "eventId", "failureReason", "id", "processedAt", "reason", "requestedBy", "status"], replay.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal(replayId, replay["id"]!.GetValue<string>());
         Assert.Equal(eventId.ToString(), replay["eventId"]!.GetValue<string>());
         Assert.Equal("api-user", replay["requestedBy"]!.GetValue<string>());

@@ -28,6 +28,7 @@ public sealed class UnknownParametersApiTests(RelayCluster cluster)
         { "/api/v1/audit-entries?entity_id=abc", "entity_id" },
         { "/api/v1/integrations?cursor=abc", "cursor" },
         { "/api/v1/integrations?page=2", "page" },
+        { "/api/v1/replays?cursor=abc", "cursor" },
         { $"/api/v1/events/{SomeId}?expand=all", "expand" },
         { $"/api/v1/events/{SomeId}/status?cursor=", "cursor" },
         { $"/api/v1/processing-status/{SomeId}?verbose=true", "verbose" },
@@ -54,6 +55,7 @@ public sealed class UnknownParametersApiTests(RelayCluster cluster)
     [InlineData("/api/v1/deliveries?page=1&pageSize=5&status=failed")]
     [InlineData("/api/v1/audit-entries?entityType=normalized_event&action=event.queued")]
     [InlineData("/api/v1/integrations?provider=acme&activeOnly=true")]
+    [InlineData("/api/v1/replays?page=1&pageSize=5")]
     public async Task Supported_parameters_in_any_case_still_answer_200(string path)
     {
         await ManagementData.GetJsonAsync(client, path);

@@ -205,6 +205,32 @@ public sealed class QueryParameterTests
         Assert.Equal(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), query.To);
     }
 
+    [Fact]
+    public void Replay_list_defaults_and_reads_every_filter()
+    {
+        Assert.Equal(new ReplayListQuery(new Paging(1, 20), null, null, null, null, null), ReplayListQuery.Parse(Query("")).Value);
+
+        var eventId = Guid.NewGuid();
+        var query = ReplayListQuery.Parse(Query($"?eventId={eventId}&status=failed&requestedBy=ops-user&from=2026-03-01&to=2026-03-02&page=2&pageSize=10")).Value;
+        Assert.Equal(new ReplayListQuery(new Paging(2, 10), eventId, "failed", "ops-user",
+            new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero)), query);
+    }
+
+    [Theory]
+    [InlineData("?status=FAILED", "status")]
+    [InlineData("?status=pending", "status")]
+    [InlineData("?eventId=nope", "eventId")]
+    [InlineData("?from=yesterday", "from")]
+    [InlineData("?from=2026-03-02&to=2026-03-01", "from")]
+    [InlineData("?requestedBy=a%00b", "requestedBy")]
+    [InlineData("?pageSize=101", "pageSize")]
+    public void Replay_list_rejects_malformed_values(string queryString, string parameter)
+    {
+        var result = ReplayListQuery.Parse(Query(queryString));
+        Assert.False(result.IsValid);
+        Assert.Contains(parameter, result.Errors.Keys);
+    }
+
     [Theory]
     [InlineData("?provider=x", "provider")]
     [InlineData("?from=2026-02-01&to=2026-01-01", "from")]

@@ -15,6 +15,7 @@ public sealed class UnknownParameterTests
         { "events", query => EventListQuery.Parse(query).Errors },
         { "deliveries", query => DeliveryListQuery.Parse(query).Errors },
         { "audit-entries", query => AuditEntryListQuery.Parse(query).Errors },
+        { "replays", query => ReplayListQuery.Parse(query).Errors },
         { "one item", query => NoQuery.Parse(query).Errors },
     };
 
