@@ -132,7 +132,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
         VALUES ('normalized_event', @EventId, @AuditAction, 'system', CAST(@AuditDetails AS jsonb));
 
-        UPDATE replay_requests SET status = @ReplayStatus, processed_at = now()
+        UPDATE replay_requests SET status = @ReplayStatus, processed_at = now(), failure_reason = @ReplayFailureReason
         WHERE id = @ReplayRequestId AND status = 'dispatched' AND @ReplayStatus IS NOT NULL;
         """;
 
@@ -236,6 +236,8 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
             AuditDetails = auditDetails,
             claim.ReplayRequestId,
             ReplayStatus = replayStatus,
+            // A replay fails with its run: the run's last error is why.
+            ReplayFailureReason = replayStatus == "failed" ? lastError : null,
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -31,9 +31,14 @@ public static class EventsApi
         return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));
     }
 
+    /// <summary>The event with its webhook, delivery attempts, newest jobs and newest replay requests.</summary>
     public static async Task<Results<Ok<ApiEnvelope<EventDetail>>, ApiError>> GetEvent(
-        string id, EventQueryRepository events, CancellationToken cancellationToken)
+        string id, HttpRequest request, EventQueryRepository events, CancellationToken cancellationToken)
     {
+        if (NoQuery.Parse(request.Query) is { IsValid: false } query)
+        {
+            return ManagementResults.InvalidQuery(query.Errors);
+        }
         if (!QueryReader.TryParseUuid(id, out var eventId))
         {
             return ManagementResults.InvalidId();
@@ -43,8 +48,12 @@ public static class EventsApi
     }
 
     public static async Task<Results<Ok<ApiEnvelope<EventStatusView>>, ApiError>> GetEventStatus(
-        string id, EventQueryRepository events, CancellationToken cancellationToken)
+        string id, HttpRequest request, EventQueryRepository events, CancellationToken cancellationToken)
     {
+        if (NoQuery.Parse(request.Query) is { IsValid: false } query)
+        {
+            return ManagementResults.InvalidQuery(query.Errors);
+        }
         if (!QueryReader.TryParseUuid(id, out var eventId))
         {
             return ManagementResults.InvalidId();

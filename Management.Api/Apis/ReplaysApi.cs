@@ -13,6 +13,7 @@ public static class ReplaysApi
         app.MapPost("/api/v1/events/{id}/replay", RequestReplay);
 
         var api = app.MapGroup("/api/v1/replays");
+        api.MapGet("", ListReplays);
         api.MapGet("/{id}", GetReplay);
         return api;
     }
@@ -40,9 +41,26 @@ public static class ReplaysApi
             : TypedResults.Accepted($"/api/v1/replays/{accepted.ReplayRequestId}", new ApiEnvelope<ReplayAccepted>(accepted));
     }
 
-    public static async Task<Results<Ok<ApiEnvelope<ReplayRequestView>>, ApiError>> GetReplay(
-        string id, ReplayRequestRepository replays, CancellationToken cancellationToken)
+    /// <summary>Replay requests, newest first.</summary>
+    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<ReplayRequestView>>>, ApiError>> ListReplays(
+        HttpRequest request, ReplayRequestRepository replays, CancellationToken cancellationToken)
     {
+        var query = ReplayListQuery.Parse(request.Query);
+        if (query.Value is not { } filter)
+        {
+            return ManagementResults.InvalidQuery(query.Errors);
+        }
+        var page = await replays.ListAsync(filter, cancellationToken);
+        return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));
+    }
+
+    public static async Task<Results<Ok<ApiEnvelope<ReplayRequestView>>, ApiError>> GetReplay(
+        string id, HttpRequest request, ReplayRequestRepository replays, CancellationToken cancellationToken)
+    {
+        if (NoQuery.Parse(request.Query) is { IsValid: false } query)
+        {
+            return ManagementResults.InvalidQuery(query.Errors);
+        }
         if (!QueryReader.TryParseUuid(id, out var replayId))
         {
             return ManagementResults.InvalidId();

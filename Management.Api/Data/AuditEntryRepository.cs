@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 using Relay.Management.Api.Queries;
 
@@ -14,21 +13,11 @@ public sealed class AuditEntryRepository(NpgsqlDataSource dataSource)
         var filter = new SqlFilter()
             .When(query.EntityType, "entity_type = @EntityType", "EntityType")
             .When(query.EntityId, "entity_id = @EntityId", "EntityId")
-            .When(query.Action, "action = @Action", "Action");
-        filter.Parameters.Add("Limit", query.Paging.PageSize);
-        filter.Parameters.Add("Offset", query.Paging.Offset);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            $"""
-            SELECT {Columns} FROM audit_entries {filter.Where}
-            ORDER BY created_at DESC, id DESC
-            LIMIT @Limit OFFSET @Offset;
-            SELECT count(*) FROM audit_entries {filter.Where};
-            """, filter.Parameters, cancellationToken: cancellationToken));
-        var rows = await results.ReadAsync<AuditRow>();
-        var total = await results.ReadSingleAsync<long>();
-        return new PageOf<AuditEntryView>(rows.Select(row => row.ToView()).ToList(), total);
+            .When(query.Action, "action = @Action", "Action")
+            .When(query.Actor, "actor = @Actor", "Actor")
+            .Within(query.From, query.To, "created_at");
+        var page = await filter.ReadPageAsync<AuditRow>(dataSource, Columns, "audit_entries", "created_at DESC, id DESC", query.Paging, cancellationToken);
+        return page.Select(row => row.ToView());
     }
 
     private sealed record AuditRow(long Id, string EntityType, Guid EntityId, string Action, string Actor, string Details, DateTime CreatedAt)

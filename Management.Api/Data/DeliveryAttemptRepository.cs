@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 using Relay.Management.Api.Queries;
 
@@ -14,20 +13,10 @@ public sealed class DeliveryAttemptRepository(NpgsqlDataSource dataSource)
     {
         var filter = new SqlFilter()
             .When(query.Status, "status = @Status", "Status")
-            .When(query.EventId, "normalized_event_id = @EventId", "EventId");
-        filter.Parameters.Add("Limit", query.Paging.PageSize);
-        filter.Parameters.Add("Offset", query.Paging.Offset);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            $"""
-            SELECT {Columns} FROM delivery_attempts {filter.Where}
-            ORDER BY created_at DESC, id DESC
-            LIMIT @Limit OFFSET @Offset;
-            SELECT count(*) FROM delivery_attempts {filter.Where};
-            """, filter.Parameters, cancellationToken: cancellationToken));
-        var rows = (await results.ReadAsync<DeliveryAttemptView>()).AsList();
-        var total = await results.ReadSingleAsync<long>();
-        return new PageOf<DeliveryAttemptView>(rows, total);
+            .When(query.EventId, "normalized_event_id = @EventId", "EventId")
+            // The attempt's integration is its event's; an unknown provider matches nothing.
+            .When(query.Provider, "integration_id IN (SELECT id FROM integrations WHERE provider = @Provider)", "Provider")
+            .Within(query.From, query.To, "created_at");
+        return await filter.ReadPageAsync<DeliveryAttemptView>(dataSource, Columns, "delivery_attempts", "created_at DESC, id DESC", query.Paging, cancellationToken);
     }
 }

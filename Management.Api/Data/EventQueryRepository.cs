@@ -5,7 +5,7 @@ using Relay.Management.Api.Queries;
 
 namespace Relay.Management.Api.Data;
 
-/// <summary>Reads normalized events with their raw webhook, delivery attempts and processing jobs.</summary>
+/// <summary>Reads normalized events with their raw webhook, delivery attempts, processing jobs and replay requests.</summary>
 public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
 {
     private const string EventColumns =
@@ -19,6 +19,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         "id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, started_at, completed_at, error_message, created_at";
 
     public const int DetailJobLimit = 20;
+    public const int DetailReplayLimit = 20;
     public const int StatusJobLimit = 10;
 
     public async Task<PageOf<EventView>> ListAsync(EventListQuery query, CancellationToken cancellationToken)
@@ -28,8 +29,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             .When(query.Status, "status = @Status", "Status")
             .When(query.EventType, "event_type = @EventType", "EventType")
             .When(query.Subject is null ? null : SqlFilter.Contains(query.Subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
-            .When(query.From?.ToUniversalTime(), "occurred_at >= @From", "From")
-            .When(query.To?.ToUniversalTime(), "occurred_at <= @To", "To");
+            .Within(query.From, query.To, "occurred_at");
         // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
         var column = query.SortBy switch
         {
@@ -39,20 +39,8 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             _ => "received_at",
         };
         var direction = SqlFilter.Direction(query.SortOrder);
-        filter.Parameters.Add("Limit", query.Paging.PageSize);
-        filter.Parameters.Add("Offset", query.Paging.Offset);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            $"""
-            SELECT {EventColumns} FROM normalized_events {filter.Where}
-            ORDER BY {column} {direction}, id {direction}
-            LIMIT @Limit OFFSET @Offset;
-            SELECT count(*) FROM normalized_events {filter.Where};
-            """, filter.Parameters, cancellationToken: cancellationToken));
-        var rows = await results.ReadAsync<EventRow>();
-        var total = await results.ReadSingleAsync<long>();
-        return new PageOf<EventView>(rows.Select(row => row.ToView()).ToList(), total);
+        var page = await filter.ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
+        return page.Select(row => row.ToView());
     }
 
     public async Task<EventDetail?> FindDetailAsync(Guid id, CancellationToken cancellationToken)
@@ -71,16 +59,19 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             WHERE normalized_event_id = @id ORDER BY attempt_no, id;
             SELECT {JobColumns} FROM processing_jobs
             WHERE normalized_event_id = @id ORDER BY created_at DESC, id DESC LIMIT {DetailJobLimit};
+            SELECT {ReplayRequestRepository.Columns} FROM replay_requests
+            WHERE normalized_event_id = @id ORDER BY created_at DESC, id DESC LIMIT {DetailReplayLimit};
             """, new { id }, transaction, cancellationToken: cancellationToken));
         var row = await results.ReadSingleOrDefaultAsync<EventRow>();
         var webhook = await results.ReadSingleOrDefaultAsync<WebhookRow>();
         var attempts = (await results.ReadAsync<DeliveryAttemptView>()).AsList();
         var jobs = (await results.ReadAsync<ProcessingJobView>()).AsList();
+        var replays = (await results.ReadAsync<ReplayRequestView>()).AsList();
         if (row is null || webhook is null)
         {
             return null;
         }
-        return new EventDetail(row.ToView(), webhook.ToView(), attempts, jobs);
+        return new EventDetail(row.ToView(), webhook.ToView(), attempts, jobs, replays);
     }
 
     public async Task<EventStatusView?> FindStatusAsync(Guid id, CancellationToken cancellationToken)

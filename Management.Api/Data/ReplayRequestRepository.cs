@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Relay.Infrastructure.Messaging;
+using Relay.Management.Api.Queries;
 
 namespace Relay.Management.Api.Data;
 
@@ -18,6 +19,9 @@ public sealed record NewReplayRequest(
 public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
 {
     public const string QueueName = "replay-requested";
+
+    public const string Columns =
+        "id, normalized_event_id AS event_id, requested_by, reason, status, failure_reason, created_at, processed_at";
 
     private const string InsertSql =
         """
@@ -67,9 +71,17 @@ public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ReplayRequestView>(new CommandDefinition(
-            """
-            SELECT id, normalized_event_id AS event_id, requested_by, reason, status, created_at, processed_at
-            FROM replay_requests WHERE id = @id
-            """, new { id }, cancellationToken: cancellationToken));
+            $"SELECT {Columns} FROM replay_requests WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Replay requests, newest first.</summary>
+    public async Task<PageOf<ReplayRequestView>> ListAsync(ReplayListQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new SqlFilter()
+            .When(query.EventId, "normalized_event_id = @EventId", "EventId")
+            .When(query.Status, "status = @Status", "Status")
+            .When(query.RequestedBy, "requested_by = @RequestedBy", "RequestedBy")
+            .Within(query.From, query.To, "created_at");
+        return await filter.ReadPageAsync<ReplayRequestView>(dataSource, Columns, "replay_requests", "created_at DESC, id DESC", query.Paging, cancellationToken);
     }
 }

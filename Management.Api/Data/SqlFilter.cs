@@ -1,4 +1,6 @@
 using Dapper;
+using Npgsql;
+using Relay.Management.Api.Queries;
 
 namespace Relay.Management.Api.Data;
 
@@ -32,7 +34,35 @@ internal sealed class SqlFilter
         return this;
     }
 
+    /// <summary><c>column &gt;= @From</c> and <c>column &lt;= @To</c> for the ends of the range that are given.</summary>
+    public SqlFilter Within(DateTimeOffset? from, DateTimeOffset? to, string column) =>
+        When(from?.ToUniversalTime(), $"{column} >= @From", "From")
+            .When(to?.ToUniversalTime(), $"{column} <= @To", "To");
+
     public string Where => conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+
+    /// <summary>
+    /// One page of <paramref name="source"/> under this filter and the number of rows the filter matches, in one
+    /// round trip. <paramref name="columns"/>, <paramref name="source"/> and <paramref name="orderBy"/> are SQL written
+    /// in the repositories; <paramref name="orderBy"/> should end with a unique column so pages do not overlap.
+    /// </summary>
+    public async Task<PageOf<TRow>> ReadPageAsync<TRow>(
+        NpgsqlDataSource dataSource, string columns, string source, string orderBy, Paging paging, CancellationToken cancellationToken)
+    {
+        Parameters.Add("Limit", paging.PageSize);
+        Parameters.Add("Offset", paging.Offset);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            SELECT {columns} FROM {source} {Where}
+            ORDER BY {orderBy}
+            LIMIT @Limit OFFSET @Offset;
+            SELECT count(*) FROM {source} {Where};
+            """, Parameters, cancellationToken: cancellationToken));
+        var rows = (await results.ReadAsync<TRow>()).AsList();
+        var total = await results.ReadSingleAsync<long>();
+        return new PageOf<TRow>(rows, total);
+    }
 
     /// <summary>A LIKE pattern matching <paramref name="text"/> anywhere, its own wildcards taken literally (ESCAPE '\').</summary>
     public static string Contains(string text) =>

@@ -60,10 +60,20 @@ public sealed record ProcessingJobView(
 
 public sealed record AuditEntryView(long Id, string EntityType, Guid EntityId, string Action, string Actor, JsonElement Details, DateTime CreatedAt);
 
-public sealed record ReplayRequestView(Guid Id, Guid EventId, string RequestedBy, string Reason, string Status, DateTime CreatedAt, DateTime? ProcessedAt);
+/// <param name="FailureReason">Why a failed request failed (its delivery run's last error, or the replay that superseded it); null otherwise.</param>
+public sealed record ReplayRequestView(
+    Guid Id, Guid EventId, string RequestedBy, string Reason, string Status, string? FailureReason, DateTime CreatedAt, DateTime? ProcessedAt);
 
-public sealed record EventDetail(EventView Event, WebhookView Webhook, IReadOnlyList<DeliveryAttemptView> DeliveryAttempts, IReadOnlyList<ProcessingJobView> ProcessingJobs);
+public sealed record EventDetail(
+    EventView Event,
+    WebhookView Webhook,
+    IReadOnlyList<DeliveryAttemptView> DeliveryAttempts,
+    IReadOnlyList<ProcessingJobView> ProcessingJobs,
+    IReadOnlyList<ReplayRequestView> ReplayRequests);
 
 public sealed record EventStatusView(Guid EventId, string Status, int ProcessingAttempts, string? LastError, DateTime? LastProcessedAt, IReadOnlyList<ProcessingJobView> Jobs);
 
-public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total);
+public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total)
+{
+    public PageOf<TView> Select<TView>(Func<T, TView> map) => new(Items.Select(map).ToList(), Total);
+}

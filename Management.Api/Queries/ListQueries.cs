@@ -65,14 +65,9 @@ public sealed record EventListQuery(
         var status = reader.OneOf("status", EventStatuses.All);
         var eventType = reader.Text("eventType");
         var subject = reader.Text("subject");
-        var from = reader.Timestamp("from");
-        var to = reader.Timestamp("to");
+        var (from, to) = reader.TimeRange();
         var sortBy = reader.OneOf("sortBy", SortFields.Keys.ToArray());
         var sortOrder = reader.OneOf("sortOrder", SortOrders.Keys.ToArray());
-        if (from is not null && to is not null && from > to)
-        {
-            reader.Fail("from", "must not be later than to");
-        }
         return QueryResult<EventListQuery>.From(reader, () => new EventListQuery(
             paging, provider, status, eventType, subject, from, to,
             sortBy is null ? EventSortField.ReceivedAt : SortFields[sortBy],
@@ -80,8 +75,11 @@ public sealed record EventListQuery(
     }
 }
 
-/// <summary><c>GET /deliveries</c>: pagination, <c>status=success|failed</c>, <c>eventId</c>.</summary>
-public sealed record DeliveryListQuery(Paging Paging, string? Status, Guid? EventId)
+/// <summary>
+/// <c>GET /deliveries</c>: pagination, <c>status=success|failed</c>, <c>eventId</c>, <c>provider</c> (the event's
+/// integration) and <c>from</c>/<c>to</c> on the attempt's time.
+/// </summary>
+public sealed record DeliveryListQuery(Paging Paging, string? Status, Guid? EventId, string? Provider, DateTimeOffset? From, DateTimeOffset? To)
 {
     public static readonly string[] Statuses = ["success", "failed"];
 
@@ -91,12 +89,18 @@ public sealed record DeliveryListQuery(Paging Paging, string? Status, Guid? Even
         var paging = reader.Paging();
         var status = reader.OneOf("status", Statuses);
         var eventId = reader.Uuid("eventId");
-        return QueryResult<DeliveryListQuery>.From(reader, () => new DeliveryListQuery(paging, status, eventId));
+        var provider = reader.Provider();
+        var (from, to) = reader.TimeRange();
+        return QueryResult<DeliveryListQuery>.From(reader, () => new DeliveryListQuery(paging, status, eventId, provider, from, to));
     }
 }
 
-/// <summary><c>GET /audit-entries</c>: pagination, <c>entityType</c>, <c>entityId</c> (UUID), <c>action</c> (exact).</summary>
-public sealed record AuditEntryListQuery(Paging Paging, string? EntityType, Guid? EntityId, string? Action)
+/// <summary>
+/// <c>GET /audit-entries</c>: pagination, <c>entityType</c>, <c>entityId</c> (UUID), <c>action</c> and <c>actor</c>
+/// (exact), <c>from</c>/<c>to</c> on the entry's time.
+/// </summary>
+public sealed record AuditEntryListQuery(
+    Paging Paging, string? EntityType, Guid? EntityId, string? Action, string? Actor, DateTimeOffset? From, DateTimeOffset? To)
 {
     public static QueryResult<AuditEntryListQuery> Parse(IQueryCollection query)
     {
@@ -105,6 +109,9 @@ public sealed record AuditEntryListQuery(Paging Paging, string? EntityType, Guid
         var entityType = reader.Text("entityType", maxLength: 100);
         var entityId = reader.Uuid("entityId");
         var action = reader.Text("action", maxLength: 100);
-        return QueryResult<AuditEntryListQuery>.From(reader, () => new AuditEntryListQuery(paging, entityType, entityId, action));
+        // As long as a replay's requestedBy, the longest actor Relay writes.
+        var actor = reader.Text("actor", maxLength: 120);
+        var (from, to) = reader.TimeRange();
+        return QueryResult<AuditEntryListQuery>.From(reader, () => new AuditEntryListQuery(paging, entityType, entityId, action, actor, from, to));
     }
 }

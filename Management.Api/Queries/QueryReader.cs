@@ -8,6 +8,8 @@ namespace Relay.Management.Api.Queries;
 /// Reads query-string values as strings and validates them itself, collecting one message per bad parameter,
 /// so every malformed value answers the contract's 400 <c>VALIDATION_ERROR</c> (the framework's binder would
 /// answer its own format, or a 500). A parameter given with an empty value counts as not given.
+/// The parameters a route reads are the ones it supports: <see cref="RejectUnknown"/> turns any other name in the
+/// query into an error, so a misspelt or unsupported filter is refused rather than silently ignored.
 /// </summary>
 public sealed partial class QueryReader(IQueryCollection query)
 {
@@ -15,15 +17,39 @@ public sealed partial class QueryReader(IQueryCollection query)
 
     private readonly Dictionary<string, string> errors = new(StringComparer.Ordinal);
 
+    // Matched as ASP.NET Core matches query names: case-insensitively.
+    private readonly List<string> supported = [];
+
     public IReadOnlyDictionary<string, string> Errors => errors;
 
     public bool IsValid => errors.Count == 0;
 
     public void Fail(string name, string message) => errors.TryAdd(name, message);
 
+    /// <summary>
+    /// Fails every parameter of the query that no read asked for, naming what the route does support. Call it once
+    /// every parameter has been read (<see cref="QueryResult{T}.From"/> does).
+    /// </summary>
+    public void RejectUnknown()
+    {
+        foreach (var name in query.Keys)
+        {
+            if (!supported.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                Fail(name, supported.Count == 0
+                    ? "is not a supported parameter; this route takes no query parameters"
+                    : $"is not a supported parameter; supported: {string.Join(", ", supported)}");
+            }
+        }
+    }
+
     /// <summary>The raw value, or null when absent or empty; a parameter repeated in the query is an error.</summary>
     public string? Raw(string name)
     {
+        if (!supported.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            supported.Add(name);
+        }
         if (!query.TryGetValue(name, out var values) || StringValues.IsNullOrEmpty(values))
         {
             return null;
@@ -146,6 +172,18 @@ public sealed partial class QueryReader(IQueryCollection query)
         return timestamp;
     }
 
+    /// <summary>A time range <c>from</c>..<c>to</c> (both ends inclusive, either optional); <c>from</c> after <c>to</c> is an error.</summary>
+    public (DateTimeOffset? From, DateTimeOffset? To) TimeRange(string fromName = "from", string toName = "to")
+    {
+        var from = Timestamp(fromName);
+        var to = Timestamp(toName);
+        if (from is not null && to is not null && from > to)
+        {
+            Fail(fromName, $"must not be later than {toName}");
+        }
+        return (from, to);
+    }
+
     public Paging Paging() => new(
         Integer("page", defaultValue: 1, min: 1, max: Queries.Paging.MaxPage),
         Integer("pageSize", defaultValue: Queries.Paging.DefaultPageSize, min: 1, max: Queries.Paging.MaxPageSize));
@@ -182,6 +220,10 @@ public sealed record QueryResult<T>(T? Value, IReadOnlyDictionary<string, string
 {
     public bool IsValid => Value is not null;
 
-    public static QueryResult<T> From(QueryReader reader, Func<T> build) =>
-        reader.IsValid ? new QueryResult<T>(build(), reader.Errors) : new QueryResult<T>(null, reader.Errors);
+    /// <summary>The query built by <paramref name="build"/>, unless a value was bad or a parameter is one the route does not read.</summary>
+    public static QueryResult<T> From(QueryReader reader, Func<T> build)
+    {
+        reader.RejectUnknown();
+        return reader.IsValid ? new QueryResult<T>(build(), reader.Errors) : new QueryResult<T>(null, reader.Errors);
+    }
 }

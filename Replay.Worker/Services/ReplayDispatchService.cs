@@ -6,7 +6,7 @@ namespace Relay.Replay.Worker.Services;
 
 /// <summary>
 /// Dispatches a replay request: marks it dispatched, resets its event for a fresh delivery run, audits
-/// <c>replay.dispatched</c> and hands the event to Delivery.Worker through the outbox (<c>EventReplayed</c>),
+/// <c>replay.dispatched</c> on the event (actor: who asked for the replay) and hands the event to Delivery.Worker through the outbox (<c>EventReplayed</c>),
 /// all in one transaction. The request ends completed or failed with that delivery run.
 /// </summary>
 public sealed class ReplayDispatchService(ReplayRepository repository, OutboxSignal outboxSignal, TimeProvider timeProvider, ILogger<ReplayDispatchService> logger)
@@ -17,7 +17,7 @@ public sealed class ReplayDispatchService(ReplayRepository repository, OutboxSig
         var correlationId = request.CorrelationId;
         var result = await repository.DispatchAsync(request.ReplayRequestId, (eventId, _) =>
             (OutboxEntry.For(new EventReplayed(eventId, request.ReplayRequestId, correlationId, timeProvider.GetUtcNow())),
-             JsonSerializer.Serialize(new { eventId, correlationId }, JsonSerializerOptions.Web)), cancellationToken);
+             JsonSerializer.Serialize(new { replayRequestId = request.ReplayRequestId, correlationId }, JsonSerializerOptions.Web)), cancellationToken);
 
         switch (result)
         {

@@ -25,7 +25,7 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
         """
         UPDATE replay_requests SET status = 'dispatched'
         WHERE id = @ReplayRequestId AND status = 'queued'
-        RETURNING normalized_event_id
+        RETURNING normalized_event_id AS event_id, requested_by
         """;
 
     // A fresh delivery run: pending and due now, any lease dropped (an in-flight attempt's outcome is then
@@ -41,7 +41,8 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
 
     // What the replay supersedes: jobs of the previous run that will never run (a queued retry, a job left running
     // by an attempt whose outcome is now discarded), except this replay's own job; and an earlier replay request
-    // whose run had not finished.
+    // whose run had not finished. The dispatch is audited against the event, as the seed does, so the event's own
+    // trail (GET /audit-entries?entityId={eventId}) shows who replayed it and when.
     private const string SupersedeSql =
         """
         UPDATE processing_jobs SET status = 'failed', completed_at = now(), error_message = 'Superseded by replay ' || @ReplayRequestId::text
@@ -51,31 +52,31 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
               WHERE normalized_event_id = @EventId AND triggered_by = 'replay' AND status = 'queued'
               ORDER BY created_at DESC, id DESC LIMIT 1);
 
-        UPDATE replay_requests SET status = 'failed', processed_at = now()
+        UPDATE replay_requests SET status = 'failed', processed_at = now(), failure_reason = 'Superseded by replay ' || @ReplayRequestId::text
         WHERE normalized_event_id = @EventId AND status = 'dispatched' AND id <> @ReplayRequestId;
 
         INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
-        VALUES ('replay_request', @ReplayRequestId, 'replay.dispatched', 'system', CAST(@AuditDetails AS jsonb));
+        VALUES ('normalized_event', @EventId, 'replay.dispatched', @RequestedBy, CAST(@AuditDetails AS jsonb));
         """;
 
     private const string MarkFailedSql =
-        "UPDATE replay_requests SET status = 'failed', processed_at = now() WHERE id = @ReplayRequestId";
+        "UPDATE replay_requests SET status = 'failed', processed_at = now(), failure_reason = 'Event not found' WHERE id = @ReplayRequestId";
 
     /// <param name="outbox">Builds the <c>EventReplayed</c> outbox row from the event id and its correlation id.</param>
     public async Task<ReplayDispatchResult> DispatchAsync(Guid replayRequestId, Func<Guid, string, (OutboxEntry Outbox, string AuditDetails)> outbox, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var eventId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+        var request = await connection.QuerySingleOrDefaultAsync<DispatchedRequest>(new CommandDefinition(
             MarkDispatchedSql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
-        if (eventId is null)
+        if (request is null)
         {
             await transaction.RollbackAsync(cancellationToken);
             return ReplayDispatchResult.AlreadyHandled;
         }
 
         var correlationId = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            ResetEventSql, new { ReplayRequestId = replayRequestId, EventId = eventId.Value }, transaction, cancellationToken: cancellationToken));
+            ResetEventSql, new { ReplayRequestId = replayRequestId, request.EventId }, transaction, cancellationToken: cancellationToken));
         if (correlationId is null)
         {
             await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
@@ -83,9 +84,9 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
             return ReplayDispatchResult.EventNotFound;
         }
 
-        var (entry, auditDetails) = outbox(eventId.Value, correlationId);
+        var (entry, auditDetails) = outbox(request.EventId, correlationId);
         await connection.ExecuteAsync(new CommandDefinition(
-            SupersedeSql, new { ReplayRequestId = replayRequestId, EventId = eventId.Value, AuditDetails = auditDetails }, transaction, cancellationToken: cancellationToken));
+            SupersedeSql, new { ReplayRequestId = replayRequestId, request.EventId, request.RequestedBy, AuditDetails = auditDetails }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql, entry, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return ReplayDispatchResult.Dispatched;
@@ -112,4 +113,6 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
         return rows.Select(row => new ReplayRequested(row.Id, row.EventId, row.RequestedBy, row.CorrelationId ?? row.Id.ToString(),
             new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)))).ToList();
     }
+
+    private sealed record DispatchedRequest(Guid EventId, string RequestedBy);
 }

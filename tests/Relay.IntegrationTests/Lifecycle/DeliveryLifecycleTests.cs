@@ -122,6 +122,9 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
             Assert.Equal(6, afterFirstReplay.ProcessingAttempts);
             Assert.Equal(3, afterFirstReplay.AttemptBudgetStart);
             Assert.Equal(firstReplay, afterFirstReplay.ReplayRequestId);
+            // The failed replay says why: its run's last error.
+            Assert.NotNull(afterFirstReplay.LastError);
+            Assert.Equal(afterFirstReplay.LastError, (await probe.ReplayThroughApiAsync(firstReplay))["failureReason"]!.GetValue<string>());
 
             // The destination recovers; the next replay is delivered on its first attempt.
             await probe.SetCallbackUrlAsync("acme", sinkUrl);
@@ -129,6 +132,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
             var (secondStatus, secondProcessedAt) = await Webhooks.EventuallyAsync(() => probe.ReplayRequestAsync(secondReplay), r => r.Status == "completed", LifecycleProbe.Patience);
             Assert.True(secondStatus == "completed", $"Replay request is {secondStatus}\n{cluster.Logs()}");
             Assert.NotNull(secondProcessedAt);
+            Assert.Null((await probe.ReplayThroughApiAsync(secondReplay))["failureReason"]);
 
             var processed = await probe.WaitForStatusAsync(accepted.EventId, "processed");
             Assert.Equal(7, processed.ProcessingAttempts);
@@ -152,7 +156,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
                  "replay.requested", "replay.dispatched", "event.processed"],
                 audit.SkipWhile(row => row.Action != "replay.requested").Select(row => row.Action));
             var dispatched = audit.First(row => row.Action == "replay.dispatched").Details;
-            Assert.Equal(accepted.EventId.ToString(), dispatched["eventId"]!.GetValue<string>());
+            Assert.Equal(firstReplay.ToString(), dispatched["replayRequestId"]!.GetValue<string>());
             Assert.Equal("replay-1", dispatched["correlationId"]!.GetValue<string>());
             Assert.Equal("replay-2", audit.Last(row => row.Action == "replay.dispatched").Details["correlationId"]!.GetValue<string>());
             // The fresh budget restarts the delays too: 400 ms before the replay's second attempt.
@@ -227,6 +231,7 @@ public sealed class DeliveryLifecycleTests(DeliveryLifecycleCluster cluster) : I
 
             var failed = await probe.WaitForStatusAsync(accepted.EventId, "failed");
             Assert.Equal("Integration is inactive", failed.LastError);
+            Assert.Equal("Integration is inactive", (await probe.ReplayThroughApiAsync(replay))["failureReason"]!.GetValue<string>());
             Assert.Equal(1, failed.ProcessingAttempts);
             Assert.Single(await probe.AttemptsAsync(accepted.EventId));
             var job = (await probe.JobsAsync(accepted.EventId))[^1];

@@ -124,6 +124,16 @@ public sealed class LifecycleProbe(RelayCluster cluster) : IAsyncDisposable
             "SELECT status, processed_at FROM replay_requests WHERE id = @replayRequestId", new { replayRequestId });
     }
 
+    /// <summary>The replay request as Management.Api answers it (<c>GET /api/v1/replays/{id}</c>).</summary>
+    public async Task<JsonNode> ReplayThroughApiAsync(Guid replayRequestId)
+    {
+        using var managementClient = cluster.CreateClient(withManagementKey: true);
+        using var response = await managementClient.GetAsync($"/api/v1/replays/{replayRequestId}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /api/v1/replays/{replayRequestId} answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["data"]!;
+    }
+
     public async Task<int> OutboxRowsAsync()
     {
         await using var connection = await database.OpenConnectionAsync();

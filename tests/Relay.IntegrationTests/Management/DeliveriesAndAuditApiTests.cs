@@ -143,6 +143,88 @@ public sealed class DeliveriesAndAuditApiTests(RelayCluster cluster)
     }
 
     [Fact]
+    public async Task Audit_entries_filter_by_actor_and_time_range()
+    {
+        var entityType = $"mgmt_actor_{Guid.NewGuid():N}";
+        var actor = ManagementData.Unique("ops");
+        var entityId = Guid.NewGuid();
+        await using var database = cluster.OpenDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var e1 = await ManagementData.SeedAuditEntryAsync(connection, entityType, entityId, "thing.created", T0, actor);
+        var e2 = await ManagementData.SeedAuditEntryAsync(connection, entityType, entityId, "thing.changed", T0.AddMinutes(1), actor);
+        var e3 = await ManagementData.SeedAuditEntryAsync(connection, entityType, entityId, "thing.changed", T0.AddMinutes(2), "system");
+        var e4 = await ManagementData.SeedAuditEntryAsync(connection, entityType, entityId, "thing.closed", T0.AddMinutes(3), actor);
+
+        async Task<List<long>> Ids(string query) =>
+            (await ManagementData.GetJsonAsync(client, $"/api/v1/audit-entries?{query}"))["data"]!.AsArray().Select(item => item!["id"]!.GetValue<long>()).ToList();
+
+        Assert.Equal([e4, e2, e1], await Ids($"actor={actor}"));
+        Assert.Equal([e3], await Ids($"entityId={entityId}&actor=system"));
+        Assert.Empty(await Ids($"actor={actor.ToUpperInvariant()}"));
+        // Both ends inclusive, on the time the entry was written.
+        Assert.Equal([e3, e2], await Ids($"entityId={entityId}&from={ManagementData.Utc(T0.AddMinutes(1))}&to={ManagementData.Utc(T0.AddMinutes(2))}"));
+        Assert.Equal([e4, e3], await Ids($"entityId={entityId}&from=2025-06-01T14:02:00%2B02:00"));
+        Assert.Equal([e1], await Ids($"entityType={entityType}&to={ManagementData.Utc(T0)}"));
+        Assert.Equal([e4, e2], await Ids($"actor={actor}&from={ManagementData.Utc(T0.AddSeconds(30))}"));
+
+        var page = await ManagementData.GetJsonAsync(client, $"/api/v1/audit-entries?actor={actor}&pageSize=2&page=2");
+        Assert.Equal([e1], page["data"]!.AsArray().Select(item => item!["id"]!.GetValue<long>()));
+        Assert.Equal(3, page["meta"]!["total"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("to=2025-13-01", "to")]
+    [InlineData("from=2025-06-02&to=2025-06-01", "from")]
+    [InlineData("actor=a%00", "actor")]
+    public async Task Audit_entries_reject_malformed_actor_and_time_range(string query, string parameter)
+    {
+        using var response = await client.GetAsync($"/api/v1/audit-entries?{query}");
+        await ManagementData.AssertValidationErrorAsync(response, parameter);
+    }
+
+    [Fact]
+    public async Task Deliveries_filter_by_provider_and_time_range()
+    {
+        // A moment no other test writes attempts at, so provider and time alone pick out this test's attempts.
+        var t = new DateTime(2019, 7, 3, 4, 5, 0, DateTimeKind.Utc);
+        await using var database = cluster.OpenDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var acmeEvent = await ManagementData.SeedEventAsync(connection, new(ManagementData.Unique("mgmt.deliveries.provider"), "processed", T0, T0, T0, ProcessingAttempts: 2));
+        var globexEvent = await ManagementData.SeedEventAsync(connection, new(ManagementData.Unique("mgmt.deliveries.provider"), "processed", T0, T0, T0, Provider: "globex", ProcessingAttempts: 2));
+        var acme1 = await ManagementData.SeedDeliveryAttemptAsync(connection, acmeEvent, 1, "failed", t);
+        var acme2 = await ManagementData.SeedDeliveryAttemptAsync(connection, acmeEvent, 2, "success", t.AddSeconds(20));
+        var globex1 = await ManagementData.SeedDeliveryAttemptAsync(connection, globexEvent, 1, "failed", t.AddSeconds(10));
+        var globex2 = await ManagementData.SeedDeliveryAttemptAsync(connection, globexEvent, 2, "success", t.AddSeconds(30));
+        var window = $"from={ManagementData.Utc(t)}&to={ManagementData.Utc(t.AddSeconds(30))}";
+
+        Assert.Equal([globex2.ToString(), acme2.ToString(), globex1.ToString(), acme1.ToString()],
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?{window}")));
+        Assert.Equal([globex2.ToString(), globex1.ToString()],
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?provider=globex&{window}")));
+        Assert.Equal([acme2.ToString(), acme1.ToString()],
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?provider=ACME&{window}")));
+        Assert.Equal([globex1.ToString()],
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?provider=globex&status=failed&{window}")));
+        Assert.Equal([acme2.ToString(), globex1.ToString()],
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?from={ManagementData.Utc(t.AddSeconds(10))}&to={ManagementData.Utc(t.AddSeconds(20))}")));
+        Assert.Equal([acme1.ToString()],
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?eventId={acmeEvent}&to={ManagementData.Utc(t.AddSeconds(19))}")));
+        Assert.Empty((await ManagementData.GetJsonAsync(client, $"/api/v1/deliveries?provider=nobody&{window}"))["data"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("provider=a", "provider")]
+    [InlineData("provider=bad%20provider", "provider")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2025-06-02&to=2025-06-01", "from")]
+    public async Task Deliveries_reject_malformed_provider_and_time_range(string query, string parameter)
+    {
+        using var response = await client.GetAsync($"/api/v1/deliveries?{query}");
+        await ManagementData.AssertValidationErrorAsync(response, parameter);
+    }
+
+    [Fact]
     public async Task Audit_entries_at_the_same_instant_are_ordered_by_id()
     {
         var entityId = Guid.NewGuid();

@@ -20,6 +20,7 @@ public sealed class ManagementAuthTests(RelayCluster cluster)
         { "POST", $"/api/v1/events/{SomeId}/replay" },
         { "GET", "/api/v1/deliveries" },
         { "GET", "/api/v1/audit-entries" },
+        { "GET", "/api/v1/replays" },
         { "GET", $"/api/v1/replays/{SomeId}" },
         // Paths no route serves: still 401 without the key, so they reveal nothing.
         { "GET", "/api/v1/integrations/acme/secret" },
@@ -28,7 +29,7 @@ public sealed class ManagementAuthTests(RelayCluster cluster)
         { "GET", "/api/v1/deliveries/export" },
         { "GET", "/api/v1/audit-entries/1/2/3" },
         { "GET", "/api/v1/processing-status" },
-        { "GET", "/api/v1/replays" },
+        { "GET", $"/api/v1/replays/{SomeId}/unknown" },
         { "PUT", "/api/v1/replays/anything" },
         { "GET", "/api/v1/EVENTS" },
         { "GET", "/api/v1/Integrations/" },
@@ -41,7 +42,7 @@ public sealed class ManagementAuthTests(RelayCluster cluster)
         { "GET", "/api/v1/deliveries/export" },
         { "GET", "/api/v1/audit-entries/1/2/3" },
         { "GET", "/api/v1/processing-status" },
-        { "GET", "/api/v1/replays" },
+        { "GET", $"/api/v1/replays/{SomeId}/unknown" },
     };
 
     [Theory]
@@ -90,7 +91,7 @@ public sealed class ManagementAuthTests(RelayCluster cluster)
     public async Task With_the_key_the_routes_answer_and_paths_are_case_insensitive()
     {
         using var client = cluster.CreateClient(withManagementKey: true);
-        foreach (var path in new[] { "/api/v1/integrations", "/api/v1/EVENTS?pageSize=1", "/api/v1/deliveries?pageSize=1", "/api/v1/audit-entries?pageSize=1" })
+        foreach (var path in new[] { "/api/v1/integrations", "/api/v1/EVENTS?pageSize=1", "/api/v1/deliveries?pageSize=1", "/api/v1/audit-entries?pageSize=1", "/api/v1/Replays?pageSize=1" })
         {
             var json = await ManagementData.GetJsonAsync(client, path);
             Assert.True(json["success"]!.GetValue<bool>());

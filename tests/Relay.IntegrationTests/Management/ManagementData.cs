@@ -111,6 +111,25 @@ internal static class ManagementData
             new { id = Guid.NewGuid(), eventId, triggeredBy, status, attemptNo, createdAt });
     }
 
+    /// <summary>
+    /// Writes a replay request directly, without its message, so no worker acts on it: finished (completed or failed),
+    /// or dispatched (as if its delivery run were still going). Never queued: the replay sweep would dispatch it.
+    /// </summary>
+    public static async Task<Guid> SeedReplayRequestAsync(
+        NpgsqlConnection connection, Guid eventId, string status, DateTime createdAt, string requestedBy = "mgmt-test", string? failureReason = null)
+    {
+        Assert.NotEqual("queued", status);
+        var id = Guid.NewGuid();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO replay_requests (id, normalized_event_id, requested_by, reason, status, failure_reason, created_at, processed_at)
+            VALUES (@id, @eventId, @requestedBy, 'seeded replay request', @status, @failureReason, @createdAt,
+                    CASE WHEN @status IN ('completed', 'failed') THEN @createdAt + interval '5 seconds' END)
+            """,
+            new { id, eventId, requestedBy, status, failureReason, createdAt });
+        return id;
+    }
+
     public static async Task<long> SeedAuditEntryAsync(NpgsqlConnection connection, string entityType, Guid entityId, string action, DateTime createdAt, string actor = "mgmt-test") =>
         await connection.ExecuteScalarAsync<long>(
             """

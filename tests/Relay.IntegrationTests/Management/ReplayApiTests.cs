@@ -75,7 +75,8 @@ public sealed class ReplayApiTests(RelayCluster cluster)
 
         var dispatched = await Webhooks.EventuallyAsync(
             () => connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM audit_entries WHERE entity_id = @replayId AND action = 'replay.dispatched'", new { replayId }),
+                "SELECT count(*) FROM audit_entries WHERE entity_id = @eventId AND action = 'replay.dispatched' AND details->>'replayRequestId' = @id",
+                new { eventId, id = replayId.ToString() }),
             count => count > 0,
             TimeSpan.FromSeconds(20));
         Assert.True(dispatched > 0, $"Replay.Worker never dispatched the replay:\n{cluster.Logs()}");
@@ -86,6 +87,59 @@ public sealed class ReplayApiTests(RelayCluster cluster)
             TimeSpan.FromSeconds(30));
         Assert.Equal("completed", replay["status"]!.GetValue<string>());
         Assert.NotNull(replay["processedAt"]);
+        Assert.Null(replay["failureReason"]);
+    }
+
+    [Fact]
+    public async Task A_replay_that_supersedes_an_unfinished_one_fails_it_with_the_reason()
+    {
+        Guid eventId, unfinished;
+        await using (var database = cluster.OpenDatabase())
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            eventId = await ManagementData.SeedEventAsync(connection, new(ManagementData.Unique("mgmt.replay.supersede"), "failed", T0, T0, T0, ProcessingAttempts: 3));
+            // As if its delivery run were still going when the operator asked again.
+            unfinished = await ManagementData.SeedReplayRequestAsync(connection, eventId, "dispatched", T0);
+        }
+
+        using var response = await client.SendAsync(Replay(eventId, """{"reason":"the first one is stuck"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var replayId = (await response.ReadJsonAsync())["data"]!["replayRequestId"]!.GetValue<string>();
+
+        var superseded = await Webhooks.EventuallyAsync(
+            async () => (await ManagementData.GetJsonAsync(client, $"/api/v1/replays/{unfinished}"))["data"]!,
+            data => data["status"]!.GetValue<string>() != "dispatched",
+            TimeSpan.FromSeconds(20));
+        Assert.True(superseded["status"]!.GetValue<string>() == "failed", $"{superseded.ToJsonString()}\n{cluster.Logs()}");
+        Assert.Equal($"Superseded by replay {replayId}", superseded["failureReason"]!.GetValue<string>());
+        Assert.NotNull(superseded["processedAt"]);
+    }
+
+    [Fact]
+    public async Task The_event_audit_trail_shows_the_dispatch_with_who_asked_and_the_correlation_id()
+    {
+        var eventId = await SeedFailedEventAsync();
+        var requestId = $"req-trail-{Guid.NewGuid():N}";
+        using var response = await client.SendAsync(Replay(eventId, """{"requestedBy":"ops-trail","reason":"show me the whole story"}""", requestId));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var replayId = (await response.ReadJsonAsync())["data"]!["replayRequestId"]!.GetValue<string>();
+
+        // What an operator reads: the event's own trail, by its id alone.
+        var trail = await Webhooks.EventuallyAsync(
+            async () => (await ManagementData.GetJsonAsync(client, $"/api/v1/audit-entries?entityId={eventId}"))["data"]!.AsArray(),
+            entries => entries.Any(entry => entry!["action"]!.GetValue<string>() == "replay.dispatched"),
+            TimeSpan.FromSeconds(20));
+        var dispatched = trail.SingleOrDefault(entry => entry!["action"]!.GetValue<string>() == "replay.dispatched");
+        Assert.True(dispatched is not null, $"no replay.dispatched entry for the event:\n{cluster.Logs()}");
+        Assert.Equal("normalized_event", dispatched["entityType"]!.GetValue<string>());
+        Assert.Equal(eventId.ToString(), dispatched["entityId"]!.GetValue<string>());
+        Assert.Equal("ops-trail", dispatched["actor"]!.GetValue<string>());
+        Assert.Equal(replayId, dispatched["details"]!["replayRequestId"]!.GetValue<string>());
+        Assert.Equal(requestId, dispatched["details"]!["correlationId"]!.GetValue<string>());
+
+        // The request keeps its own entry; the dispatch is not recorded twice.
+        var requestTrail = (await ManagementData.GetJsonAsync(client, $"/api/v1/audit-entries?entityId={replayId}"))["data"]!.AsArray();
+        Assert.Equal(["replay.requested"], requestTrail.Select(entry => entry!["action"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -98,7 +152,7 @@ public sealed class ReplayApiTests(RelayCluster cluster)
         var replayId = (await response.ReadJsonAsync())["data"]!["replayRequestId"]!.GetValue<string>();
 
         var replay = (await ManagementData.GetJsonAsync(client, $"/api/v1/replays/{replayId}"))["data"]!;
-        Assert.Equal(["createdAt", "eventId", "id", "processedAt", "reason", "requestedBy", "status"], replay.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["createdAt", "eventId", "failureReason", "id", "processedAt", "reason", "requestedBy", "status"], replay.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal(replayId, replay["id"]!.GetValue<string>());
         Assert.Equal(eventId.ToString(), replay["eventId"]!.GetValue<string>());
         Assert.Equal("api-user", replay["requestedBy"]!.GetValue<string>());

@@ -149,7 +149,7 @@ public sealed class QueryParameterTests
     {
         var eventId = Guid.NewGuid();
         var query = DeliveryListQuery.Parse(Query($"?status=failed&eventId={eventId}&page=2&pageSize=5")).Value;
-        Assert.Equal(new DeliveryListQuery(new Paging(2, 5), "failed", eventId), query);
+        Assert.Equal(new DeliveryListQuery(new Paging(2, 5), "failed", eventId, null, null, null), query);
     }
 
     [Theory]
@@ -172,7 +172,7 @@ public sealed class QueryParameterTests
     {
         var entityId = Guid.NewGuid();
         var query = AuditEntryListQuery.Parse(Query($"?entityType=replay_request&entityId={entityId}&action=replay.requested")).Value;
-        Assert.Equal(new AuditEntryListQuery(new Paging(1, 20), "replay_request", entityId, "replay.requested"), query);
+        Assert.Equal(new AuditEntryListQuery(new Paging(1, 20), "replay_request", entityId, "replay.requested", null, null, null), query);
     }
 
     [Theory]
@@ -185,6 +185,79 @@ public sealed class QueryParameterTests
         var result = AuditEntryListQuery.Parse(Query(queryString));
         Assert.False(result.IsValid);
         Assert.Contains(parameter, result.Errors.Keys);
+    }
+
+    [Fact]
+    public void Delivery_list_reads_provider_and_time_range()
+    {
+        var query = DeliveryListQuery.Parse(Query("?provider=Globex&from=2026-01-01&to=2026-01-31T23:59:59Z")).Value!;
+        Assert.Equal("globex", query.Provider);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), query.From);
+        Assert.Equal(new DateTimeOffset(2026, 1, 31, 23, 59, 59, TimeSpan.Zero), query.To);
+    }
+
+    [Fact]
+    public void Audit_list_reads_actor_and_time_range()
+    {
+        var query = AuditEntryListQuery.Parse(Query("?actor=ops-user&from=2026-01-01T10:00:00%2B02:00&to=2026-01-02")).Value!;
+        Assert.Equal("ops-user", query.Actor);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero), query.From);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), query.To);
+    }
+
+    [Fact]
+    public void Replay_list_defaults_and_reads_every_filter()
+    {
+        Assert.Equal(new ReplayListQuery(new Paging(1, 20), null, null, null, null, null), ReplayListQuery.Parse(Query("")).Value);
+
+        var eventId = Guid.NewGuid();
+        var query = ReplayListQuery.Parse(Query($"?eventId={eventId}&status=failed&requestedBy=ops-user&from=2026-03-01&to=2026-03-02&page=2&pageSize=10")).Value;
+        Assert.Equal(new ReplayListQuery(new Paging(2, 10), eventId, "failed", "ops-user",
+            new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero)), query);
+    }
+
+    [Theory]
+    [InlineData("?status=FAILED", "status")]
+    [InlineData("?status=pending", "status")]
+    [InlineData("?eventId=nope", "eventId")]
+    [InlineData("?from=yesterday", "from")]
+    [InlineData("?from=2026-03-02&to=2026-03-01", "from")]
+    [InlineData("?requestedBy=a%00b", "requestedBy")]
+    [InlineData("?pageSize=101", "pageSize")]
+    public void Replay_list_rejects_malformed_values(string queryString, string parameter)
+    {
+        var result = ReplayListQuery.Parse(Query(queryString));
+        Assert.False(result.IsValid);
+        Assert.Contains(parameter, result.Errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("?provider=x", "provider")]
+    [InlineData("?from=2026-02-01&to=2026-01-01", "from")]
+    [InlineData("?to=soon", "to")]
+    public void Delivery_list_rejects_malformed_new_filters(string queryString, string parameter)
+    {
+        var result = DeliveryListQuery.Parse(Query(queryString));
+        Assert.False(result.IsValid);
+        Assert.Contains(parameter, result.Errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("?from=2026-02-01&to=2026-01-01", "from")]
+    [InlineData("?to=soon", "to")]
+    [InlineData("?actor=a%00", "actor")]
+    public void Audit_list_rejects_malformed_new_filters(string queryString, string parameter)
+    {
+        var result = AuditEntryListQuery.Parse(Query(queryString));
+        Assert.False(result.IsValid);
+        Assert.Contains(parameter, result.Errors.Keys);
+    }
+
+    [Fact]
+    public void Audit_actor_is_at_most_120_characters()
+    {
+        Assert.True(AuditEntryListQuery.Parse(Query($"?actor={new string('a', 120)}")).IsValid);
+        Assert.Contains("actor", AuditEntryListQuery.Parse(Query($"?actor={new string('a', 121)}")).Errors.Keys);
     }
 
     [Theory]
