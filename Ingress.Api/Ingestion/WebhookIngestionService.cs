@@ -161,6 +161,8 @@ public sealed partial class WebhookIngestionService(
             return DuplicateOf(existing);
         }
         outboxSignal.Notify();
+        logger.LogInformation("Accepted {Provider} webhook {ExternalEventId} as event {EventId} ({EventType}, correlation {CorrelationId})",
+            provider, normalized.ExternalEventId, eventId, normalized.EventType, webhook.CorrelationId);
         return new IngestOutcome(new IngestResponse(eventId, "queued", false, webhook.CorrelationId), null, null);
     }
 

@@ -21,11 +21,17 @@ try {
   await page.waitForURL(url => !url.pathname.startsWith('/login'));
   await page.goto(`${base}/`);
   await page.getByText('gateway', { exact: true }).first().waitFor();
+  // Plain-http local runs have no development certificate; the banner says so, and is not what the picture is about.
+  const dismiss = page.getByRole('button', { name: /close|dismiss/i }).first();
+  if (await dismiss.isVisible().catch(() => false)) {
+    await dismiss.click();
+  }
   await page.waitForTimeout(3000);
   await page.screenshot({ path: `${outDir}/dashboard-resources.png` });
 
   await page.goto(`${base}/traces`);
-  const webhookTrace = page.getByText(/POST \/api\/v1\/webhooks\/acme/).first();
+  await page.getByPlaceholder('Filter...').fill('webhooks');
+  const webhookTrace = page.getByText(/POST \/api\/v1\/webhooks/).first();
   await webhookTrace.waitFor();
   await webhookTrace.click();
   await page.waitForURL(/\/traces\/detail\//);
