@@ -30,7 +30,9 @@ try {
   await page.screenshot({ path: `${outDir}/dashboard-resources.png` });
 
   await page.goto(`${base}/traces`);
-  await page.getByPlaceholder('Filter...').fill('webhooks');
+  // The filter box is a web component: focus it and type, as a person would.
+  await page.getByPlaceholder(/Filter/).first().click();
+  await page.keyboard.type('webhooks');
   const webhookTrace = page.getByText(/POST \/api\/v1\/webhooks/).first();
   await webhookTrace.waitFor();
   await webhookTrace.click();
