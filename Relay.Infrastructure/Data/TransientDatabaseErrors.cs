@@ -5,12 +5,15 @@ namespace Relay.Infrastructure.Data;
 /// <summary>Which database failures are worth retrying, and which mean the pooled connections are dead.</summary>
 public static class TransientDatabaseErrors
 {
-    /// <summary>The server is away, restarting or overloaded: the same statement may succeed shortly.</summary>
+    /// <summary>
+    /// The server is away or restarting: the same statement may succeed shortly. Timeouts are not: an exhausted
+    /// connection pool or a server too slow to answer is overload, which waiting requests would only deepen.
+    /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient || KilledConnection(postgres.SqlState),
+        NpgsqlException { InnerException: TimeoutException } => false,
         NpgsqlException npgsql => npgsql.IsTransient,
-        TimeoutException => true,
         _ => false,
     };
 
