@@ -3,29 +3,6 @@ using Npgsql;
 
 namespace Relay.Delivery.Worker.Services;
 
-/// <summary>An event this worker has claimed (it holds the lease) with what it needs to deliver it.</summary>
-/// <param name="ProcessingAttempts">Attempts recorded before this one; the attempt being made is number <c>ProcessingAttempts + 1</c>.</param>
-/// <param name="JobId">The processing job this delivery runs as (marked running by the claim).</param>
-public sealed record ClaimedDelivery(
-    Guid EventId,
-    Guid IntegrationId,
-    string Provider,
-    string Payload,
-    int ProcessingAttempts,
-    int AttemptBudgetStart,
-    string CorrelationId,
-    Guid? ReplayRequestId,
-    Guid LeaseId,
-    string CallbackUrl,
-    bool IntegrationActive,
-    Guid JobId)
-{
-    public int AttemptNo => ProcessingAttempts + 1;
-}
-
-/// <summary>What happened on the wire; <see cref="Attempted"/> is false when no request was made (inactive integration).</summary>
-public sealed record DeliveryAttemptResult(bool Attempted, bool Succeeded, int? HttpStatus, string? ResponseBody, string? Error, int DurationMs);
-
 /// <summary>
 /// Claims, lease-guarded outcome recording and the scheduler's sweep, all in PostgreSQL. Claiming is an
 /// <c>UPDATE</c> with a status guard, so any number of consumers and scheduler replicas can race for an event and

@@ -1,17 +1,5 @@
 namespace Relay.Delivery.Worker.Services;
 
-public enum DeliveryVerdictKind
-{
-    Processed,
-    RetryScheduled,
-    Failed,
-}
-
-/// <param name="AttemptNo">The attempt just made, counted over the event's whole life (<c>processing_attempts + 1</c>).</param>
-/// <param name="NextAttemptNo">The attempt scheduled next, same numbering (retries only).</param>
-/// <param name="Delay">How long until the next attempt (retries only).</param>
-public sealed record DeliveryVerdict(DeliveryVerdictKind Kind, int AttemptNo, int? NextAttemptNo, TimeSpan? Delay);
-
 /// <summary>
 /// The seed's retry arithmetic, with Relay's fresh budget per run: attempts in the current run are
 /// <c>processing_attempts − attempt_budget_start</c> (a replay sets the start to the attempts so far), a run has

@@ -1,11 +1,5 @@
 namespace Relay.Ingress.Api.Ingestion;
 
-public sealed class RateLimitOptions
-{
-    /// <summary>Webhooks accepted per provider and source IP in one minute (<c>Relay:RateLimit:PermitsPerMinute</c>).</summary>
-    public int PermitsPerMinute { get; set; } = 120;
-}
-
 public sealed class IngressOptions
 {
     /// <summary>How long a provider's integration (and its decrypted secret) is cached in memory.</summary>

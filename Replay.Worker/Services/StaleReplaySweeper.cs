@@ -2,14 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace Relay.Replay.Worker.Services;
 
-public sealed class ReplaySweepOptions
-{
-    /// <summary>How long a request may stay queued before the sweeper dispatches it itself (<c>Relay:Replay:QueuedGraceSeconds</c>).</summary>
-    public int QueuedGraceSeconds { get; set; } = 30;
-
-    public int SweepIntervalSeconds { get; set; } = 5;
-}
-
 /// <summary>
 /// The replay counterpart of Delivery.Worker's pending sweep: a request whose message never arrived (lost, or
 /// parked in <c>replay-requested_error</c>) is dispatched from PostgreSQL. Dispatch is guarded by the request's

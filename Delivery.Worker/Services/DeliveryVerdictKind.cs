@@ -1,0 +1,8 @@
+namespace Relay.Delivery.Worker.Services;
+
+public enum DeliveryVerdictKind
+{
+    Processed,
+    RetryScheduled,
+    Failed,
+}

@@ -1,0 +1,7 @@
+namespace Relay.Ingress.Api.Ingestion;
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Webhooks accepted per provider and source IP in one minute (<c>Relay:RateLimit:PermitsPerMinute</c>).</summary>
+    public int PermitsPerMinute { get; set; } = 120;
+}

@@ -1,0 +1,9 @@
+namespace Relay.Replay.Worker.Services;
+
+public sealed class ReplaySweepOptions
+{
+    /// <summary>How long a request may stay queued before the sweeper dispatches it itself (<c>Relay:Replay:QueuedGraceSeconds</c>).</summary>
+    public int QueuedGraceSeconds { get; set; } = 30;
+
+    public int SweepIntervalSeconds { get; set; } = 5;
+}
