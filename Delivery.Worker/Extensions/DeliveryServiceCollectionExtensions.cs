@@ -17,7 +17,8 @@ public static class DeliveryServiceCollectionExtensions
         builder.AddRelayDatabase();
         builder.AddRelayRedis();
         builder.Services.AddOptions<DeliveryOptions>()
-            .Bind(builder.Configuration.GetSection(DeliveryOptions.SectionName))
+            .BindConfiguration(DeliveryOptions.SectionName)
+            .ValidateDataAnnotations()
             .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerBatchSize and PendingGraceSeconds must be positive, RetryBaseDelayMs not negative, and LeaseSeconds at least TimeoutSeconds + 5")
             .ValidateOnStart();
 

@@ -1,12 +1,9 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Yarp.ReverseProxy.Forwarder;
-
 namespace Relay.Gateway.Extensions;
 
 public sealed class GatewayOptions
 {
+    public const string SectionName = "Relay:Gateway";
+
     /// <summary>Largest request body the gateway forwards (<c>Relay:Gateway:MaxRequestBodyBytes</c>); larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
@@ -25,20 +26,22 @@ public static class GatewayServiceCollectionExtensions
         // The gateway proxies whatever the dependencies' state; it reports them on /api/v1/health but stays ready.
         builder.ExcludeFromReadiness("postgres", "redis", "rabbitmq");
 
-        var gatewayOptions = builder.Configuration.GetSection("Relay:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.Services.AddSingleton(gatewayOptions);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
         {
-            kestrel.Limits.MaxRequestBodySize = gatewayOptions.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.AddServerHeader = false;
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((options, gateway) =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.KnownIPNetworks.Clear();
             options.KnownProxies.Clear();
-            foreach (var proxy in gatewayOptions.KnownProxies)
+            foreach (var proxy in gateway.Value.KnownProxies)
             {
                 options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
             }
@@ -64,7 +67,7 @@ public static class GatewayServiceCollectionExtensions
     public static WebApplication MapGatewayApi(this WebApplication app)
     {
         app.UseRelayApiErrors();
-        var options = app.Services.GetRequiredService<GatewayOptions>();
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         if (options.KnownProxies.Length > 0)
         {
             app.UseForwardedHeaders();

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
@@ -23,13 +25,18 @@ public static class IngressServiceCollectionExtensions
         // rate limiter fails open without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
-        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Relay:RateLimit"));
-        builder.Services.Configure<IngressOptions>(builder.Configuration.GetSection("Relay:Ingress"));
-        var maxBodyBytes = builder.Configuration.GetValue<long?>("Relay:Ingress:MaxBodyBytes") ?? new IngressOptions().MaxBodyBytes;
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<IngressOptions>()
+            .BindConfiguration(IngressOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressOptions>>((kestrel, ingress) =>
         {
             // A little headroom over the webhook limit so the endpoint, not Kestrel, answers 413 in the envelope.
-            kestrel.Limits.MaxRequestBodySize = maxBodyBytes + 1;
+            kestrel.Limits.MaxRequestBodySize = ingress.Value.MaxBodyBytes + 1;
             kestrel.AddServerHeader = false;
         });
 

@@ -2,6 +2,8 @@ namespace Relay.Ingress.Api.Ingestion;
 
 public sealed class IngressOptions
 {
+    public const string SectionName = "Relay:Ingress";
+
     /// <summary>How long a provider's integration (and its decrypted secret) is cached in memory.</summary>
     public TimeSpan IntegrationCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 

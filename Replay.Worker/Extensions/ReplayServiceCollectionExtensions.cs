@@ -19,7 +19,10 @@ public static class ReplayServiceCollectionExtensions
 
         builder.Services.AddSingleton<ReplayRepository>();
         builder.Services.AddSingleton<ReplayDispatchService>();
-        builder.Services.Configure<ReplaySweepOptions>(builder.Configuration.GetSection("Relay:Replay"));
+        builder.Services.AddOptions<ReplaySweepOptions>()
+            .BindConfiguration(ReplaySweepOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddHostedService<StaleReplaySweeper>();
         return builder;
     }

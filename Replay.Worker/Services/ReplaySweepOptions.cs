@@ -2,6 +2,8 @@ namespace Relay.Replay.Worker.Services;
 
 public sealed class ReplaySweepOptions
 {
+    public const string SectionName = "Relay:Replay";
+
     /// <summary>How long a request may stay queued before the sweeper dispatches it itself (<c>Relay:Replay:QueuedGraceSeconds</c>).</summary>
     public int QueuedGraceSeconds { get; set; } = 30;
 
