@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Relay.Delivery.Worker.Services;
+using Relay.Delivery.Worker.Delivery;
 
 namespace Relay.Delivery.Worker.Consumers;
 

@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Relay.Delivery.Worker.Consumers;
-using Relay.Delivery.Worker.Services;
+using Relay.Delivery.Worker.Delivery;
+using Relay.Delivery.Worker.Persistence;
+using Relay.Delivery.Worker.Scheduling;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;

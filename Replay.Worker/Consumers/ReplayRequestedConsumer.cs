@@ -1,6 +1,6 @@
 using MassTransit;
 using Relay.Contracts;
-using Relay.Replay.Worker.Services;
+using Relay.Replay.Worker.Dispatch;
 
 namespace Relay.Replay.Worker.Consumers;
 

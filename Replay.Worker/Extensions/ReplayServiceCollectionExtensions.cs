@@ -4,7 +4,9 @@ using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Replay.Worker.Consumers;
-using Relay.Replay.Worker.Services;
+using Relay.Replay.Worker.Dispatch;
+using Relay.Replay.Worker.Persistence;
+using Relay.Replay.Worker.Sweeping;
 
 namespace Relay.Replay.Worker.Extensions;
 

@@ -1,6 +1,6 @@
 using Relay.Contracts;
 
-namespace Relay.Replay.Worker.Services;
+namespace Relay.Replay.Worker.Persistence;
 
 public enum ReplayDispatchResult
 {

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Relay.Delivery.Worker.Delivery;
+using Relay.Delivery.Worker.Persistence;
 
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Scheduling;
 
 /// <summary>
 /// Delivers what no message will: retries whose time has come, pending events whose message was lost, and events

@@ -3,7 +3,7 @@ using Npgsql;
 using Relay.Contracts;
 using Relay.Infrastructure.Messaging;
 
-namespace Relay.Replay.Worker.Services;
+namespace Relay.Replay.Worker.Persistence;
 
 /// <summary>Replay requests and the event reset that dispatches them, in one transaction.</summary>
 public sealed class ReplayRepository(NpgsqlDataSource dataSource)

@@ -1,4 +1,4 @@
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Delivery;
 
 /// <param name="AttemptNo">The attempt just made, counted over the event's whole life (<c>processing_attempts + 1</c>).</param>
 /// <param name="NextAttemptNo">The attempt scheduled next, same numbering (retries only).</param>

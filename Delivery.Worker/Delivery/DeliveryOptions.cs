@@ -1,4 +1,4 @@
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Delivery;
 
 /// <summary><c>Relay:Delivery:*</c>: the retry policy and how hard the worker may push.</summary>
 public sealed class DeliveryOptions

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Relay.Replay.Worker.Dispatch;
+using Relay.Replay.Worker.Persistence;
 
-namespace Relay.Replay.Worker.Services;
+namespace Relay.Replay.Worker.Sweeping;
 
 /// <summary>
 /// The replay counterpart of Delivery.Worker's pending sweep: a request whose message never arrived (lost, or

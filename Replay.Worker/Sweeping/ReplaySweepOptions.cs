@@ -1,4 +1,4 @@
-namespace Relay.Replay.Worker.Services;
+namespace Relay.Replay.Worker.Sweeping;
 
 public sealed class ReplaySweepOptions
 {

@@ -1,4 +1,4 @@
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Persistence;
 
 /// <summary>An event this worker has claimed (it holds the lease) with what it needs to deliver it.</summary>
 /// <param name="ProcessingAttempts">Attempts recorded before this one; the attempt being made is number <c>ProcessingAttempts + 1</c>.</param>

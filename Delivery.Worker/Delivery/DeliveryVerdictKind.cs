@@ -1,4 +1,4 @@
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Delivery;
 
 public enum DeliveryVerdictKind
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Delivery;
 
 /// <summary>The "Relay.Delivery" ActivitySource and Meter (ServiceDefaults exports <c>Relay.*</c>).</summary>
 public sealed class DeliveryTelemetry : IDisposable

@@ -1,7 +1,8 @@
 using Dapper;
 using Npgsql;
+using Relay.Delivery.Worker.Delivery;
 
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Persistence;
 
 /// <summary>
 /// Claims, lease-guarded outcome recording and the scheduler's sweep, all in PostgreSQL. Claiming is an

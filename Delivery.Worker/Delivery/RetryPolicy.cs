@@ -1,4 +1,4 @@
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Delivery;
 
 /// <summary>
 /// The seed's retry arithmetic, with Relay's fresh budget per run: attempts in the current run are

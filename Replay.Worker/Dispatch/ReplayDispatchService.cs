@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Relay.Contracts;
 using Relay.Infrastructure.Messaging;
+using Relay.Replay.Worker.Persistence;
 
-namespace Relay.Replay.Worker.Services;
+namespace Relay.Replay.Worker.Dispatch;
 
 /// <summary>
 /// Dispatches a replay request: marks it dispatched, resets its event for a fresh delivery run, audits

@@ -4,8 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Relay.Delivery.Worker.Persistence;
 
-namespace Relay.Delivery.Worker.Services;
+namespace Relay.Delivery.Worker.Delivery;
 
 /// <summary>
 /// Delivers one event: claim it, POST its normalized payload to the integration's callback URL, and record the
