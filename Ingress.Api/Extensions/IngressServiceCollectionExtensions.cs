@@ -6,6 +6,7 @@ using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
+using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
 using Relay.Ingress.Api.Providers;
@@ -21,6 +22,7 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelayMessaging();
         builder.AddRelayOutbox();
         builder.AddRelaySecretProtection();
+        builder.AddRelayDevelopmentSeeding();
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
         // rate limiter fails open without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");

@@ -8,7 +8,7 @@ namespace Relay.Infrastructure.Data;
 
 /// <summary>
 /// Runs the migrator at startup, retrying while PostgreSQL is not reachable yet, then (in Development, in
-/// services that hold the encryption key) seeds the demo integrations.
+/// services that registered an <see cref="IDatabaseSeeder"/>) seeds the demo data.
 /// </summary>
 internal sealed class DatabaseMigrationService(DatabaseMigrator migrator, IServiceProvider services, IHostEnvironment environment, ILogger<DatabaseMigrationService> logger) : IHostedService
 {
@@ -20,7 +20,7 @@ internal sealed class DatabaseMigrationService(DatabaseMigrator migrator, IServi
             try
             {
                 await migrator.MigrateAsync(cancellationToken);
-                if (environment.IsDevelopment() && services.GetService<Integrations.DevelopmentIntegrationSeeder>() is { } seeder)
+                if (environment.IsDevelopment() && services.GetService<IDatabaseSeeder>() is { } seeder)
                 {
                     await seeder.SeedAsync(cancellationToken);
                 }

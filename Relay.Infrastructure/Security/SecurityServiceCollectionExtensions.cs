@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -10,8 +9,6 @@ public static class SecurityServiceCollectionExtensions
     {
         // Built eagerly so a bad key stops the service at startup rather than at the first webhook.
         builder.Services.AddSingleton(SecretProtector.FromConfiguration(builder.Configuration, builder.Environment));
-        // Only services that hold the key can seed the demo integrations, whose secrets are stored encrypted.
-        builder.Services.AddSingleton<Data.Integrations.DevelopmentIntegrationSeeder>();
         return builder;
     }
 }

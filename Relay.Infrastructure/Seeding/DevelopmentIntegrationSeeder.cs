@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Relay.Infrastructure.Data;
+using Relay.Infrastructure.Data.Integrations;
 using Relay.Infrastructure.Security;
 
-namespace Relay.Infrastructure.Data.Integrations;
+namespace Relay.Infrastructure.Seeding;
 
 /// <summary>
 /// In Development, creates the seed's <c>acme</c> and <c>globex</c> integrations with their demo secrets and
 /// callback URLs pointing at the delivery sink through the gateway (<c>Relay:Seed:CallbackBaseUrl</c>).
 /// </summary>
-public sealed class DevelopmentIntegrationSeeder(IntegrationRepository integrations, SecretProtector protector, IConfiguration configuration, TimeProvider timeProvider, ILogger<DevelopmentIntegrationSeeder> logger)
+public sealed class DevelopmentIntegrationSeeder(IntegrationRepository integrations, SecretProtector protector, IConfiguration configuration, TimeProvider timeProvider, ILogger<DevelopmentIntegrationSeeder> logger) : IDatabaseSeeder
 {
     private static readonly (string Provider, string Name, string Secret)[] Seeds =
     [
