@@ -79,7 +79,8 @@ public static class DeliveryServiceCollectionExtensions
         return handler;
     }
 
-    public static WebApplication MapDeliveryApi(this WebApplication app)
+    /// <summary>The worker maps no routes of its own; this gives what it does serve the API error envelope.</summary>
+    public static WebApplication UseDeliveryMiddleware(this WebApplication app)
     {
         app.UseRelayApiErrors();
         return app;

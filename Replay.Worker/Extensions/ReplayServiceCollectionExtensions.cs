@@ -29,7 +29,8 @@ public static class ReplayServiceCollectionExtensions
         return builder;
     }
 
-    public static WebApplication MapReplayApi(this WebApplication app)
+    /// <summary>The worker maps no routes of its own; this gives what it does serve the API error envelope.</summary>
+    public static WebApplication UseReplayMiddleware(this WebApplication app)
     {
         app.UseRelayApiErrors();
         return app;
