@@ -8,6 +8,6 @@ builder.AddDeliveryServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapDeliveryApi();
+app.UseDeliveryMiddleware();
 
 app.Run();

@@ -8,6 +8,6 @@ builder.AddReplayServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapReplayApi();
+app.UseReplayMiddleware();
 
 app.Run();

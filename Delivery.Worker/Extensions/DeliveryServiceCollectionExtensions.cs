@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Relay.Delivery.Worker.Consumers;
-using Relay.Delivery.Worker.Services;
+using Relay.Delivery.Worker.Delivery;
+using Relay.Delivery.Worker.Persistence;
+using Relay.Delivery.Worker.Scheduling;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
@@ -17,7 +19,8 @@ public static class DeliveryServiceCollectionExtensions
         builder.AddRelayDatabase();
         builder.AddRelayRedis();
         builder.Services.AddOptions<DeliveryOptions>()
-            .Bind(builder.Configuration.GetSection(DeliveryOptions.SectionName))
+            .BindConfiguration(DeliveryOptions.SectionName)
+            .ValidateDataAnnotations()
             .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerBatchSize and PendingGraceSeconds must be positive, RetryBaseDelayMs not negative, and LeaseSeconds at least TimeoutSeconds + 5")
             .ValidateOnStart();
 
@@ -76,7 +79,8 @@ public static class DeliveryServiceCollectionExtensions
         return handler;
     }
 
-    public static WebApplication MapDeliveryApi(this WebApplication app)
+    /// <summary>The worker maps no routes of its own; this gives what it does serve the API error envelope.</summary>
+    public static WebApplication UseDeliveryMiddleware(this WebApplication app)
     {
         app.UseRelayApiErrors();
         return app;

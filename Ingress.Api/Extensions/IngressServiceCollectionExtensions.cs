@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
+using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
 using Relay.Ingress.Api.Providers;
@@ -19,17 +22,23 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelayMessaging();
         builder.AddRelayOutbox();
         builder.AddRelaySecretProtection();
+        builder.AddRelayDevelopmentSeeding();
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
         // rate limiter fails open without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
-        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Relay:RateLimit"));
-        builder.Services.Configure<IngressOptions>(builder.Configuration.GetSection("Relay:Ingress"));
-        var maxBodyBytes = builder.Configuration.GetValue<long?>("Relay:Ingress:MaxBodyBytes") ?? new IngressOptions().MaxBodyBytes;
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<IngressOptions>()
+            .BindConfiguration(IngressOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressOptions>>((kestrel, ingress) =>
         {
             // A little headroom over the webhook limit so the endpoint, not Kestrel, answers 413 in the envelope.
-            kestrel.Limits.MaxRequestBodySize = maxBodyBytes + 1;
+            kestrel.Limits.MaxRequestBodySize = ingress.Value.MaxBodyBytes + 1;
             kestrel.AddServerHeader = false;
         });
 

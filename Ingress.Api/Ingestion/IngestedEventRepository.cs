@@ -1,29 +1,7 @@
 using Dapper;
 using Npgsql;
-using Relay.Infrastructure.Messaging;
 
 namespace Relay.Ingress.Api.Ingestion;
-
-public sealed record NewEvent(
-    Guid WebhookId,
-    Guid EventId,
-    Guid JobId,
-    Guid IntegrationId,
-    string Provider,
-    string? ExternalEventId,
-    string IdempotencyKey,
-    string RequestHeaders,
-    string RawPayload,
-    string? SourceIp,
-    DateTimeOffset ReceivedAt,
-    string EventType,
-    string? Subject,
-    DateTimeOffset OccurredAt,
-    string NormalizedPayload,
-    string CorrelationId,
-    string ReceivedAuditDetails,
-    string NormalizedAuditDetails,
-    OutboxEntry Outbox);
 
 /// <summary>Writes a newly received webhook and everything that goes with it.</summary>
 public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)

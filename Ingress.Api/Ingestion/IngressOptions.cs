@@ -1,13 +1,9 @@
 namespace Relay.Ingress.Api.Ingestion;
 
-public sealed class RateLimitOptions
-{
-    /// <summary>Webhooks accepted per provider and source IP in one minute (<c>Relay:RateLimit:PermitsPerMinute</c>).</summary>
-    public int PermitsPerMinute { get; set; } = 120;
-}
-
 public sealed class IngressOptions
 {
+    public const string SectionName = "Relay:Ingress";
+
     /// <summary>How long a provider's integration (and its decrypted secret) is cached in memory.</summary>
     public TimeSpan IntegrationCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -43,5 +43,3 @@ public sealed class ProviderRateLimiter(IDatabase redis, IOptionsMonitor<RateLim
         }
     }
 }
-
-public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfter);

@@ -15,13 +15,6 @@ using StackExchange.Redis;
 
 namespace Relay.Ingress.Api.Ingestion;
 
-public sealed record IncomingWebhook(string Provider, ReadOnlyMemory<byte> Body, IHeaderDictionary Headers, IPAddress? SourceIp, string CorrelationId);
-
-public sealed record IngestResponse(Guid EventId, string Status, bool Duplicate, string CorrelationId);
-
-/// <summary>The outcome of one webhook: accepted (202), a duplicate of an earlier one (200), or an error.</summary>
-public sealed record IngestOutcome(IngestResponse? Accepted, IngestResponse? Duplicate, ApiError? Error, TimeSpan? RetryAfter = null);
-
 /// <summary>
 /// The ingest path in the contract's order: provider name, JSON-object body, rate limit, active integration,
 /// credentials, normalization, idempotency, one transaction, outbox.

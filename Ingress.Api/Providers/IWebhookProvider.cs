@@ -16,11 +16,3 @@ public interface IWebhookProvider
 
     NormalizationResult Normalize(JsonElement payload);
 }
-
-public sealed record NormalizedWebhook(string? ExternalEventId, string EventType, DateTimeOffset OccurredAt, string? Subject, JsonElement NormalizedPayload);
-
-public sealed record NormalizationResult(NormalizedWebhook? Event, IReadOnlyDictionary<string, string>? Errors)
-{
-    public static NormalizationResult Valid(NormalizedWebhook normalized) => new(normalized, null);
-    public static NormalizationResult Invalid(IReadOnlyDictionary<string, string> errors) => new(null, errors);
-}

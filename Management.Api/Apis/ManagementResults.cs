@@ -2,15 +2,6 @@ using Relay.Infrastructure.Http;
 
 namespace Relay.Management.Api.Apis;
 
-/// <summary><c>meta</c> of a list that is not paginated (<c>GET /integrations</c>).</summary>
-public sealed record TotalMeta(long Total);
-
-/// <summary>The success envelope with <c>meta: {total}</c>.</summary>
-public sealed record ListEnvelope<T>(T Data, TotalMeta Meta)
-{
-    public bool Success => true;
-}
-
 internal static class ManagementResults
 {
     public static ApiError InvalidQuery(IReadOnlyDictionary<string, string> errors) =>

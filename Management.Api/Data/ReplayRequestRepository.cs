@@ -5,16 +5,6 @@ using Relay.Management.Api.Queries;
 
 namespace Relay.Management.Api.Data;
 
-public sealed record NewReplayRequest(
-    Guid Id,
-    Guid JobId,
-    Guid EventId,
-    string RequestedBy,
-    string Reason,
-    DateTimeOffset RequestedAt,
-    string AuditDetails,
-    OutboxEntry Outbox);
-
 /// <summary>Replay requests: written with their job, audit entry and outbox message in one transaction.</summary>
 public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
 {

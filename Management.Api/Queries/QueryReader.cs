@@ -204,26 +204,3 @@ public sealed partial class QueryReader(IQueryCollection query)
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(?:$|[T ])")]
     private static partial Regex IsoDatePrefix();
 }
-
-public sealed record Paging(int Page, int PageSize)
-{
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-    // Deep enough for any real listing; keeps OFFSET arithmetic far from overflow.
-    public const int MaxPage = 10_000_000;
-
-    public long Offset => (long)(Page - 1) * PageSize;
-}
-
-/// <summary>A parsed query, or the reasons it could not be parsed (parameter name → message).</summary>
-public sealed record QueryResult<T>(T? Value, IReadOnlyDictionary<string, string> Errors) where T : class
-{
-    public bool IsValid => Value is not null;
-
-    /// <summary>The query built by <paramref name="build"/>, unless a value was bad or a parameter is one the route does not read.</summary>
-    public static QueryResult<T> From(QueryReader reader, Func<T> build)
-    {
-        reader.RejectUnknown();
-        return reader.IsValid ? new QueryResult<T>(build(), reader.Errors) : new QueryResult<T>(null, reader.Errors);
-    }
-}

@@ -80,8 +80,3 @@ public sealed record ReplayRequestInput(string RequestedBy, string Reason)
         return value;
     }
 }
-
-public sealed record ReplayRequestParse(ReplayRequestInput? Value, string? Message, IReadOnlyDictionary<string, string>? Errors)
-{
-    public static ReplayRequestParse Invalid(string message, IReadOnlyDictionary<string, string>? errors = null) => new(null, message, errors);
-}

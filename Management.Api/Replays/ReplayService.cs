@@ -5,8 +5,6 @@ using Relay.Management.Api.Data;
 
 namespace Relay.Management.Api.Replays;
 
-public sealed record ReplayAccepted(Guid ReplayRequestId, Guid EventId);
-
 /// <summary>
 /// Records a replay request before anything is published: the request, its job, the audit entry and the
 /// <see cref="ReplayRequested"/> outbox row commit together, then the outbox publisher sends the message.

@@ -72,35 +72,3 @@ public static class DatabaseServiceCollectionExtensions
         return builder;
     }
 }
-
-/// <summary>
-/// Runs the migrator at startup, retrying while PostgreSQL is not reachable yet, then (in Development, in
-/// services that hold the encryption key) seeds the demo integrations.
-/// </summary>
-internal sealed class DatabaseMigrationService(DatabaseMigrator migrator, IServiceProvider services, IHostEnvironment environment, ILogger<DatabaseMigrationService> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(500);
-        while (true)
-        {
-            try
-            {
-                await migrator.MigrateAsync(cancellationToken);
-                if (environment.IsDevelopment() && services.GetService<Integrations.DevelopmentIntegrationSeeder>() is { } seeder)
-                {
-                    await seeder.SeedAsync(cancellationToken);
-                }
-                return;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Database not ready for migrations ({Message}); retrying in {Delay}", exception.Message, delay);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

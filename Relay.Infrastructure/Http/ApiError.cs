@@ -33,10 +33,3 @@ public sealed class ApiError(int statusCode, string code, string message, object
         await httpContext.Response.WriteAsJsonAsync(new ApiErrorEnvelope(new ApiErrorBody(code, message, details)), options, contentType: "application/json; charset=utf-8");
     }
 }
-
-public static class ApiResults
-{
-    public static Ok<ApiEnvelope<T>> Ok<T>(T data) => TypedResults.Ok(new ApiEnvelope<T>(data));
-    public static Ok<ApiEnvelope<IReadOnlyList<T>>> Page<T>(IReadOnlyList<T> items, PageMeta meta) => TypedResults.Ok(new ApiEnvelope<IReadOnlyList<T>>(items, meta));
-    public static Accepted<ApiEnvelope<T>> Accepted<T>(T data) => TypedResults.Accepted((string?)null, new ApiEnvelope<T>(data));
-}

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,7 +8,10 @@ public static class OutboxServiceCollectionExtensions
     /// <summary>The outbox publisher for a service that writes outbox rows (needs <c>AddRelayDatabase</c> and <c>AddRelayMessaging</c>).</summary>
     public static IHostApplicationBuilder AddRelayOutbox(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Relay:Outbox"));
+        builder.Services.AddOptions<OutboxOptions>()
+            .BindConfiguration(OutboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxPublisher>();
         return builder;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Relay.Infrastructure.Security;
@@ -84,22 +83,5 @@ public sealed class SecretProtector
             throw new InvalidOperationException($"Relay:Security:EncryptionKey must decode to 32 bytes, not {key.Length}.");
         }
         return new SecretProtector(key);
-    }
-}
-
-public static class SecretPurposes
-{
-    public const string IntegrationSecret = "integration-secret";
-}
-
-public static class SecurityServiceCollectionExtensions
-{
-    public static IHostApplicationBuilder AddRelaySecretProtection(this IHostApplicationBuilder builder)
-    {
-        // Built eagerly so a bad key stops the service at startup rather than at the first webhook.
-        builder.Services.AddSingleton(SecretProtector.FromConfiguration(builder.Configuration, builder.Environment));
-        // Only services that hold the key can seed the demo integrations, whose secrets are stored encrypted.
-        builder.Services.AddSingleton<Data.Integrations.DevelopmentIntegrationSeeder>();
-        return builder;
     }
 }

@@ -1,6 +1,6 @@
 using MassTransit;
 using Relay.Contracts;
-using Relay.Replay.Worker.Services;
+using Relay.Replay.Worker.Dispatch;
 
 namespace Relay.Replay.Worker.Consumers;
 
@@ -8,18 +8,4 @@ namespace Relay.Replay.Worker.Consumers;
 public sealed class ReplayRequestedConsumer(ReplayDispatchService replayDispatchService) : IConsumer<ReplayRequested>
 {
     public Task Consume(ConsumeContext<ReplayRequested> context) => replayDispatchService.DispatchAsync(context.Message, context.CancellationToken);
-}
-
-/// <summary>Retries transient failures (database away); what still fails lands in <c>replay-requested_error</c>, never dropped.</summary>
-public sealed class ReplayRequestedConsumerDefinition : ConsumerDefinition<ReplayRequestedConsumer>
-{
-    public ReplayRequestedConsumerDefinition()
-    {
-        Endpoint(endpoint => endpoint.ConcurrentMessageLimit = 16);
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ReplayRequestedConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(250, 1000, 3000, 5000));
-    }
 }

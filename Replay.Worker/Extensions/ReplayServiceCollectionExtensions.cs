@@ -4,7 +4,9 @@ using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Replay.Worker.Consumers;
-using Relay.Replay.Worker.Services;
+using Relay.Replay.Worker.Dispatch;
+using Relay.Replay.Worker.Persistence;
+using Relay.Replay.Worker.Sweeping;
 
 namespace Relay.Replay.Worker.Extensions;
 
@@ -19,12 +21,16 @@ public static class ReplayServiceCollectionExtensions
 
         builder.Services.AddSingleton<ReplayRepository>();
         builder.Services.AddSingleton<ReplayDispatchService>();
-        builder.Services.Configure<ReplaySweepOptions>(builder.Configuration.GetSection("Relay:Replay"));
+        builder.Services.AddOptions<ReplaySweepOptions>()
+            .BindConfiguration(ReplaySweepOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddHostedService<StaleReplaySweeper>();
         return builder;
     }
 
-    public static WebApplication MapReplayApi(this WebApplication app)
+    /// <summary>The worker maps no routes of its own; this gives what it does serve the API error envelope.</summary>
+    public static WebApplication UseReplayMiddleware(this WebApplication app)
     {
         app.UseRelayApiErrors();
         return app;

@@ -3,24 +3,6 @@ using System.Net.Sockets;
 
 namespace Relay.Infrastructure.Security.Outbound;
 
-/// <summary>Why an address may or may not be the target of an outbound request.</summary>
-public enum AddressCategory
-{
-    Public,
-    Unspecified,
-    Loopback,
-    Private,
-    LinkLocal,
-    SharedCgnat,
-    Multicast,
-    Broadcast,
-    Reserved,
-    Documentation,
-    Benchmarking,
-    UniqueLocal,
-    SiteLocal,
-}
-
 /// <summary>
 /// Pure classification of IP addresses for server-side request forgery protection: only globally routable
 /// unicast addresses are <see cref="AddressCategory.Public"/>. IPv6 forms that embed an IPv4 address

@@ -4,18 +4,6 @@ using Microsoft.Extensions.Hosting;
 
 namespace Relay.Infrastructure.Security.Outbound;
 
-/// <summary><c>Relay:Outbound</c>.</summary>
-public sealed class OutboundOptions
-{
-    public const string SectionName = "Relay:Outbound";
-
-    /// <summary>
-    /// Host names, IP addresses or CIDR ranges that outbound requests may reach although they are not public
-    /// (the local delivery sink, tests). Empty by default; Production refuses to start unless it is empty.
-    /// </summary>
-    public List<string> AllowedHosts { get; set; } = [];
-}
-
 /// <summary>
 /// Decides whether an outbound URL may be requested: only http(s), and only to public addresses unless the
 /// allow-list says otherwise. <see cref="ResolveAsync"/> resolves a host once and checks every A/AAAA record;

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Relay.Delivery.Worker.Delivery;
 using Relay.Delivery.Worker.Extensions;
-using Relay.Delivery.Worker.Services;
 using Relay.Infrastructure.Security.Outbound;
 
 namespace Relay.UnitTests.Delivery;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Relay.Delivery.Worker.Services;
+using Relay.Delivery.Worker.Delivery;
+using Relay.Delivery.Worker.Persistence;
 
 namespace Relay.UnitTests.Delivery;
 

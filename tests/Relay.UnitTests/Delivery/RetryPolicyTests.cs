@@ -1,4 +1,5 @@
-using Relay.Delivery.Worker.Services;
+
+using Relay.Delivery.Worker.Delivery;
 
 namespace Relay.UnitTests.Delivery;
 

@@ -1,0 +1,11 @@
+using MassTransit;
+using Relay.Contracts;
+using Relay.Delivery.Worker.Delivery;
+
+namespace Relay.Delivery.Worker.Consumers;
+
+/// <summary>Replay.Worker reset an event for a fresh run: deliver it.</summary>
+public sealed class EventReplayedConsumer(DeliveryService deliveryService) : IConsumer<EventReplayed>
+{
+    public Task Consume(ConsumeContext<EventReplayed> context) => deliveryService.DeliverAsync(context.Message.EventId, context.CancellationToken);
+}

@@ -1,0 +1,8 @@
+namespace Relay.Delivery.Worker.Delivery;
+
+public enum DeliveryVerdictKind
+{
+    Processed,
+    RetryScheduled,
+    Failed,
+}

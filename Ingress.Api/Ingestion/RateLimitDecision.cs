@@ -1,0 +1,3 @@
+namespace Relay.Ingress.Api.Ingestion;
+
+public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfter);

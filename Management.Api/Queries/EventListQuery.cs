@@ -1,0 +1,45 @@
+namespace Relay.Management.Api.Queries;
+
+/// <summary><c>GET /events</c>: pagination, filters and a whitelisted sort.</summary>
+public sealed record EventListQuery(
+    Paging Paging,
+    string? Provider,
+    string? Status,
+    string? EventType,
+    string? Subject,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    EventSortField SortBy,
+    SortDirection SortOrder)
+{
+    public static readonly IReadOnlyDictionary<string, EventSortField> SortFields = new Dictionary<string, EventSortField>(StringComparer.Ordinal)
+    {
+        ["createdAt"] = EventSortField.CreatedAt,
+        ["occurredAt"] = EventSortField.OccurredAt,
+        ["status"] = EventSortField.Status,
+        ["receivedAt"] = EventSortField.ReceivedAt,
+    };
+
+    public static readonly IReadOnlyDictionary<string, SortDirection> SortOrders = new Dictionary<string, SortDirection>(StringComparer.Ordinal)
+    {
+        ["asc"] = SortDirection.Asc,
+        ["desc"] = SortDirection.Desc,
+    };
+
+    public static QueryResult<EventListQuery> Parse(IQueryCollection query)
+    {
+        var reader = new QueryReader(query);
+        var paging = reader.Paging();
+        var provider = reader.Provider();
+        var status = reader.OneOf("status", EventStatuses.All);
+        var eventType = reader.Text("eventType");
+        var subject = reader.Text("subject");
+        var (from, to) = reader.TimeRange();
+        var sortBy = reader.OneOf("sortBy", SortFields.Keys.ToArray());
+        var sortOrder = reader.OneOf("sortOrder", SortOrders.Keys.ToArray());
+        return QueryResult<EventListQuery>.From(reader, () => new EventListQuery(
+            paging, provider, status, eventType, subject, from, to,
+            sortBy is null ? EventSortField.ReceivedAt : SortFields[sortBy],
+            sortOrder is null ? SortDirection.Desc : SortOrders[sortOrder]));
+    }
+}

@@ -1,0 +1,9 @@
+namespace Relay.Management.Api.Queries;
+
+public enum EventSortField
+{
+    ReceivedAt,
+    CreatedAt,
+    OccurredAt,
+    Status,
+}

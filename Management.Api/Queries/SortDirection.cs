@@ -1,0 +1,7 @@
+namespace Relay.Management.Api.Queries;
+
+public enum SortDirection
+{
+    Asc,
+    Desc,
+}

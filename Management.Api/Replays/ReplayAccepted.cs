@@ -1,0 +1,3 @@
+namespace Relay.Management.Api.Replays;
+
+public sealed record ReplayAccepted(Guid ReplayRequestId, Guid EventId);

@@ -1,0 +1,6 @@
+namespace Relay.Infrastructure.Http;
+
+public sealed record ApiErrorEnvelope(ApiErrorBody Error)
+{
+    public bool Success => false;
+}

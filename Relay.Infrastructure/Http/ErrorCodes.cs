@@ -1,0 +1,15 @@
+namespace Relay.Infrastructure.Http;
+
+public static class ErrorCodes
+{
+    public const string Validation = "VALIDATION_ERROR";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string NotFound = "NOT_FOUND";
+    public const string Conflict = "CONFLICT";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
+    public const string Internal = "INTERNAL_SERVER_ERROR";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+}
