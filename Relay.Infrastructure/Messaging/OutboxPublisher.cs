@@ -72,13 +72,11 @@ public sealed class OutboxPublisher(
 
         using var batch = ActivitySource.StartActivity("outbox publish batch");
         batch?.SetTag("relay.outbox.batch_size", rows.Count);
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            timeout.CancelAfter(options.Value.PublishTimeout);
-            await Task.WhenAll(rows.Select(row => PublishAsync(row, batch, timeout.Token)));
-        }
 
-        // One statement: the sent rows are found once, deleted, and their audit entries written from what was deleted.
+        // One statement: the rows are deleted and their audit entries written from what was deleted. It runs before
+        // the publish, inside the transaction that commits only once the broker confirmed every message, so the
+        // entries take their ids (the audit trail's order) before any consumer can write its own; a failed publish
+        // rolls all of it back and the rows are sent again.
         var ids = rows.Select(row => row.Id).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -90,6 +88,12 @@ public sealed class OutboxPublisher(
             SELECT audit_entity_type, audit_entity_id, audit_action, 'system', COALESCE(audit_details, '{}'::jsonb)
             FROM sent WHERE audit_action IS NOT NULL ORDER BY id
             """, new { ids }, transaction, cancellationToken: cancellationToken));
+
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(options.Value.PublishTimeout);
+            await Task.WhenAll(rows.Select(row => PublishAsync(row, batch, timeout.Token)));
+        }
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
     }
