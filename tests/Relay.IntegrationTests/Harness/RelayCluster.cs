@@ -134,11 +134,36 @@ public class RelayCluster : IAsyncLifetime
     /// <summary>Everything the services printed, for assertion messages.</summary>
     public string Logs() => string.Join("\n", services.Values.Select(s => $"--- {s.Name} ---\n{s.RecentOutput}"));
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port that is free now, below Linux's ephemeral range (32768–60999): a port from that range is also
+    /// what the next outgoing connection (a database or broker pool) may take between this check and the service's
+    /// bind. Never the same port twice in one test run.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                var port = Random.Shared.Next(20000, 32000);
+                if (!HandedOut.Add(port))
+                {
+                    continue;
+                }
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // Taken: try another.
+                }
+            }
+        }
     }
 }
 
