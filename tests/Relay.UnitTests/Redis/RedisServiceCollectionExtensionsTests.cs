@@ -43,8 +43,8 @@ public sealed class RedisServiceCollectionExtensionsTests
         Assert.True(options.Ssl);
         Assert.Equal(5000, options.ConnectTimeout);
         Assert.False(options.AbortOnConnectFail);
-        Assert.Equal(1000, options.SyncTimeout);
-        Assert.Equal(1000, options.AsyncTimeout);
+        Assert.Equal(2000, options.SyncTimeout);
+        Assert.Equal(2000, options.AsyncTimeout);
         Assert.Same(BacklogPolicy.FailFast, options.BacklogPolicy);
     }
 
