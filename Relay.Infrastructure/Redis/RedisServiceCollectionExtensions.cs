@@ -32,6 +32,9 @@ public static class RedisServiceCollectionExtensions
                 settings.DisableAutoActivation = false;
                 // Relay's own check below carries the name that the health endpoints and ExcludeFromReadiness use.
                 settings.DisableHealthChecks = true;
+                // The Redis instrumentation profiles every command; without a collector (no OTLP endpoint) that is
+                // work nobody reads.
+                settings.DisableTracing = string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
             },
             options =>
             {
