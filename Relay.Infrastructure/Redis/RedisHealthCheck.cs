@@ -5,8 +5,17 @@ using StackExchange.Redis;
 namespace Relay.Infrastructure.Redis;
 
 /// <summary>Readiness probe: a PING through the shared connection, reporting its round-trip time.</summary>
-public sealed class RedisHealthCheck(IConnectionMultiplexer connection, IDatabase redis) : IHealthCheck
+public sealed class RedisHealthCheck(IConnectionMultiplexer connection, IDatabase redis, TimeProvider timeProvider) : IHealthCheck
 {
+    /// <summary>
+    /// How long a check waits for the client to reconnect after a dropped connection: the client retries on every
+    /// heartbeat, so a server that is back is connected within one; a saturated machine runs heartbeats and handshakes
+    /// late, hence a few. Redis is not part of the API services' readiness, so only the operator's health read waits.
+    /// </summary>
+    public static readonly TimeSpan ReconnectWait = 4 * RelayRedisDefaults.Heartbeat;
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
@@ -15,11 +24,17 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer connection, IDatabas
         }
         catch (RedisConnectionException)
         {
-            // The connection a restart dropped says nothing about the server now: reconnect at once instead of waiting
-            // for the client's next heartbeat, and ask again.
+            // The connection a restart dropped says nothing about the server now. The client reconnects on its own
+            // heartbeat (ConfigureAsync only waits for that, and returns at once while the client is already
+            // reconnecting), so give it a heartbeat or two before reporting Redis down: the first check after a
+            // restart tells the truth.
             try
             {
-                await connection.ConfigureAsync().WaitAsync(cancellationToken);
+                var start = timeProvider.GetTimestamp();
+                while (!connection.IsConnected && timeProvider.GetElapsedTime(start) < ReconnectWait)
+                {
+                    await Task.Delay(PollInterval, timeProvider, cancellationToken);
+                }
                 return await PingAsync(cancellationToken);
             }
             catch (Exception exception) when (exception.IsRedisFailure())

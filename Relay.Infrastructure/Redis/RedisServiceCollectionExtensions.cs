@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -57,6 +58,7 @@ public static class RedisServiceCollectionExtensions
             var database = services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
             return keyPrefix.Length == 0 ? database : database.WithKeyPrefix(keyPrefix);
         });
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;
     }
