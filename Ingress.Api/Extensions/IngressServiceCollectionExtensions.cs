@@ -47,18 +47,7 @@ public static class IngressServiceCollectionExtensions
         // only the last hop: from anyone else a forged X-Forwarded-For would choose the stored source IP and dodge
         // the rate limit.
         var trustedProxies = TrustedProxies.FromConfiguration(builder.Configuration, builder.Environment);
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            options.ForwardLimit = 1;
-            // Empty lists would mean "trust every peer"; MapIngressApi leaves the middleware out when there are none.
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-            foreach (var network in trustedProxies)
-            {
-                options.KnownIPNetworks.Add(network);
-            }
-        });
+        builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Apply(options, trustedProxies));
 
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<IWebhookProvider, AcmeProvider>();

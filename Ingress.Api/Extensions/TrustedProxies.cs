@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace Relay.Ingress.Api.Extensions;
 
@@ -26,6 +28,22 @@ public static class TrustedProxies
             return environment.IsDevelopment() ? DevelopmentDefault : [];
         }
         return Parse([section.Value, .. section.GetChildren().Select(child => child.Value)]);
+    }
+
+    /// <summary>
+    /// Forwarded headers from these networks only, and only the last hop (the gateway sets a single X-Forwarded-For).
+    /// With no networks the lists stay empty, which the middleware reads as "trust every peer": leave it out then.
+    /// </summary>
+    public static void Apply(ForwardedHeadersOptions options, IEnumerable<IPNetwork> networks)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+        options.ForwardLimit = 1;
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var network in networks)
+        {
+            options.KnownIPNetworks.Add(network);
+        }
     }
 
     /// <summary>Addresses (a single host) and CIDR networks; throws naming the key and the first entry that is neither.</summary>

@@ -1,7 +1,13 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using IPNetwork = System.Net.IPNetwork;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Relay.Ingress.Api.Extensions;
 
 namespace Relay.UnitTests.Ingress;
@@ -82,6 +88,43 @@ public sealed class TrustedProxiesTests
         var networks = TrustedProxies.FromConfiguration(configuration, new Environment(Environments.Production));
 
         Assert.Equal(["10.244.0.0/16", "10.96.0.10/32"], networks.Select(n => n.ToString()));
+    }
+
+    [Theory]
+    [InlineData("10.244.1.9", "203.0.113.7")] // the gateway: its X-Forwarded-For is the caller
+    [InlineData("::ffff:10.244.1.9", "203.0.113.7")] // the same, through a dual-stack socket (Kestrel's default in a pod)
+    [InlineData("10.245.0.3", "10.245.0.3")] // anyone else: its own address, whatever it claims
+    [InlineData("203.0.113.66", "203.0.113.66")]
+    public async Task Only_a_trusted_peer_chooses_the_source_address(string peer, string expectedSource)
+    {
+        var options = new ForwardedHeadersOptions();
+        TrustedProxies.Apply(options, TrustedProxies.Parse(["10.244.0.0/16"]));
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+        context.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+        context.Request.Headers["X-Forwarded-Host"] = "hooks.example.com";
+        context.Request.Host = new HostString("ingress-api");
+
+        await new ForwardedHeadersMiddleware(_ => Task.CompletedTask, NullLoggerFactory.Instance, Options.Create(options)).Invoke(context);
+
+        var source = context.Connection.RemoteIpAddress!;
+        Assert.Equal(expectedSource, (source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source).ToString());
+        Assert.Equal(expectedSource == "203.0.113.7" ? "hooks.example.com" : "ingress-api", context.Request.Host.Value);
+    }
+
+    [Fact]
+    public async Task Only_the_last_hop_is_believed()
+    {
+        var options = new ForwardedHeadersOptions();
+        TrustedProxies.Apply(options, TrustedProxies.Parse(["127.0.0.1"]));
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        // A caller's own X-Forwarded-For that reached Ingress appended to by a proxy: the caller's claim is not believed.
+        context.Request.Headers["X-Forwarded-For"] = "198.51.100.1, 203.0.113.7";
+
+        await new ForwardedHeadersMiddleware(_ => Task.CompletedTask, NullLoggerFactory.Instance, Options.Create(options)).Invoke(context);
+
+        Assert.Equal("203.0.113.7", context.Connection.RemoteIpAddress!.ToString());
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
