@@ -26,8 +26,9 @@ public sealed class ProviderRateLimiter
     private static readonly RedisValue[] WindowSeconds = [61];
 
     /// <summary>
-    /// After a failed command Redis is left alone this long: a server that stopped answering would otherwise cost every
-    /// request the command timeout. A refused connection is skipped without waiting (the client reports it disconnected).
+    /// After a failed command Redis is left alone this long, then one request at a time tries it again: a server that
+    /// stopped answering would otherwise cost every request the command timeout. A refused connection costs nothing
+    /// to skip (the client reports itself disconnected and reconnects in the background).
     /// </summary>
     public static readonly TimeSpan RedisRetryInterval = TimeSpan.FromSeconds(1);
 
@@ -40,6 +41,7 @@ public sealed class ProviderRateLimiter
     private readonly LocalWindowCounter localRejected;
     private long redisSkippedUntil;
     private int countingLocally;
+    private int probing;
 
     public ProviderRateLimiter(IConnectionMultiplexer connection, IDatabase redis, IOptionsMonitor<RateLimitOptions> options, TimeProvider timeProvider, ILogger<ProviderRateLimiter> logger)
     {
@@ -75,8 +77,11 @@ public sealed class ProviderRateLimiter
             SwitchToLocal("not connected");
             return null;
         }
-        if (now.UtcTicks < Volatile.Read(ref redisSkippedUntil))
+        var probe = Volatile.Read(ref countingLocally) == 1;
+        if (probe && (now.UtcTicks < Volatile.Read(ref redisSkippedUntil) || Interlocked.Exchange(ref probing, 1) == 1))
         {
+            // Counting locally since a failure: the others wait neither for the interval nor for the one request
+            // that is finding out whether Redis answers again.
             return null;
         }
         try
@@ -90,10 +95,17 @@ public sealed class ProviderRateLimiter
         }
         catch (Exception exception) when (exception.IsRedisFailure())
         {
-            Volatile.Write(ref redisSkippedUntil, (now + RedisRetryInterval).UtcTicks);
+            Volatile.Write(ref redisSkippedUntil, (timeProvider.GetUtcNow() + RedisRetryInterval).UtcTicks);
             // The first clause names the endpoint, never the password; the rest is connection internals.
             SwitchToLocal(exception.Message.Split(';')[0]);
             return null;
+        }
+        finally
+        {
+            if (probe)
+            {
+                Volatile.Write(ref probing, 0);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Dapper;
 using Relay.IntegrationTests.Harness;
+using Relay.IntegrationTests.Redis;
 using Xunit.Abstractions;
 
 namespace Relay.IntegrationTests.Ingest;
@@ -298,6 +299,74 @@ internal static class Loopback
         if (left < needed)
         {
             await Task.Delay(left + TimeSpan.FromMilliseconds(200));
+        }
+    }
+}
+
+/// <summary>Gateway and Ingress over a redis-server of their own, which a test can freeze (SIGSTOP).</summary>
+public sealed class HungRedisCluster : RelayCluster
+{
+    public RedisServerProcess Redis { get; private set; } = null!;
+
+    protected override string Purpose => "hungredis";
+    protected override IReadOnlyList<string> ServicesToRun => ["Ingress.Api", "Gateway"];
+    protected override string RedisConnectionString => Redis.ConnectionString();
+
+    public override async Task InitializeAsync()
+    {
+        Redis = await RedisServerProcess.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A Redis that stops answering (frozen, connections open) costs one request the command timeout, then the limiter
+/// counts locally and lets only one request at a time find out whether Redis answers again.
+/// </summary>
+public sealed class HungRedisRateLimitTests(HungRedisCluster cluster, ITestOutputHelper output) : IClassFixture<HungRedisCluster>
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>ProviderRateLimiter.RedisRetryInterval.</summary>
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task While_Redis_hangs_only_one_request_at_a_time_waits_for_it()
+    {
+        using var client = cluster.CreateClient();
+        // Rejected requests touch Redis only in the limiter (authentic ones also claim an idempotency key there).
+        async Task<TimeSpan> TimeRejectedAsync()
+        {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/acme") { Content = Webhooks.Json(Webhooks.AcmeBody()) };
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            return stopwatch.Elapsed;
+        }
+        Assert.True(await TimeRejectedAsync() < Slow);
+
+        cluster.Redis.Pause();
+        try
+        {
+            // The first request finds out: it waits for the command timeout (2 s), then counts locally.
+            var first = await TimeRejectedAsync();
+            output.WriteLine($"first request on the hung server: {first.TotalMilliseconds:0} ms");
+
+            // Past the retry interval, a burst: one of them asks Redis again, the others count locally at once.
+            await Task.Delay(RetryInterval + TimeSpan.FromMilliseconds(300));
+            var burst = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => TimeRejectedAsync()));
+            output.WriteLine($"burst: {string.Join(", ", burst.Select(latency => $"{latency.TotalMilliseconds:0} ms"))}");
+            Assert.True(burst.Count(latency => latency >= Slow) <= 2, $"{burst.Count(latency => latency >= Slow)} of 10 requests waited for the hung Redis");
+        }
+        finally
+        {
+            cluster.Redis.Resume();
         }
     }
 }
