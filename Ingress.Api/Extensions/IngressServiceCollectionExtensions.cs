@@ -24,7 +24,7 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelaySecretProtection();
         builder.AddRelayDevelopmentSeeding();
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
-        // rate limiter fails open without Redis. Only PostgreSQL decides readiness.
+        // rate limiter counts per replica without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
         builder.Services.AddOptions<RateLimitOptions>()
@@ -42,15 +42,12 @@ public static class IngressServiceCollectionExtensions
             kestrel.AddServerHeader = false;
         });
 
-        // Only the gateway reaches Ingress; it replaces X-Forwarded-For with the provider's address and sets
-        // X-Forwarded-Host to the host the provider called, so the last hop is the one to trust.
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            options.ForwardLimit = 1;
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-        });
+        // The gateway (YARP) replaces X-Forwarded-For with the address of whoever called it and sets X-Forwarded-Host to
+        // the host they called. Those headers are believed only from the gateway's own addresses (TrustedProxies), and
+        // only the last hop: from anyone else a forged X-Forwarded-For would choose the stored source IP and dodge
+        // the rate limit.
+        var trustedProxies = TrustedProxies.FromConfiguration(builder.Configuration, builder.Environment);
+        builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Apply(options, trustedProxies));
 
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<IWebhookProvider, AcmeProvider>();
@@ -64,7 +61,15 @@ public static class IngressServiceCollectionExtensions
     public static WebApplication MapIngressApi(this WebApplication app)
     {
         app.UseRelayApiErrors();
-        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+        else
+        {
+            app.Logger.LogWarning("{Key} is empty: X-Forwarded-* headers are ignored and every webhook's source IP is the connecting peer (the gateway, behind one)",
+                TrustedProxies.ConfigurationKey);
+        }
         app.MapWebhooksApi();
         if (!app.Environment.IsProduction())
         {

@@ -17,7 +17,9 @@ namespace Relay.Ingress.Api.Ingestion;
 
 /// <summary>
 /// The ingest path in the contract's order: provider name, JSON-object body, rate limit, active integration,
-/// credentials, normalization, idempotency, one transaction, outbox.
+/// credentials, normalization, idempotency, one transaction, outbox. The integration and credentials are looked at
+/// before the rate limit counts, only to choose the bucket (authentic or rejected); a request over its limit still
+/// gets 429 before any 404 or 401.
 /// </summary>
 public sealed partial class WebhookIngestionService(
     IEnumerable<IWebhookProvider> providers,
@@ -83,24 +85,33 @@ public sealed partial class WebhookIngestionService(
             return Fail(ApiError.Validation("Request body must be a JSON object"));
         }
 
+        // Credentials are checked before counting so that requests which fail them (unknown or inactive provider, bad
+        // credentials) use a quota of their own: a flood of junk from an address gets 429 while the provider's
+        // authentic webhooks from it keep theirs. Checking is cheap: an HMAC or a token compare against an integration
+        // cached in memory, and a provider without an adapter never reaches the database.
+        ApiError? rejection = null;
+        ActiveIntegration? integration = null;
+        if (!providersByName.TryGetValue(provider, out var adapter)
+            || (integration = await GetActiveIntegrationAsync(provider, cancellationToken)) is null)
+        {
+            rejection = ApiError.NotFound($"No active integration for provider '{provider}'");
+        }
+        else if (adapter.Verify(webhook.Headers, webhook.Body.Span, integration.Secret) is { } verificationError)
+        {
+            rejection = ApiError.Unauthorized(verificationError);
+        }
+
         var sourceIp = webhook.SourceIp?.IsIPv4MappedToIPv6 == true ? webhook.SourceIp.MapToIPv4() : webhook.SourceIp;
         var sourceIpText = sourceIp?.ToString() ?? "unknown";
-        var rateLimit = await rateLimiter.AcquireAsync(provider, sourceIpText, cancellationToken);
+        var rateLimit = await rateLimiter.AcquireAsync(provider, sourceIpText, rejection is null ? RateLimitBucket.Authentic : RateLimitBucket.Rejected, cancellationToken);
         if (!rateLimit.Allowed)
         {
-            return new IngestOutcome(null, null, ApiError.RateLimited("Rate limit exceeded", new { provider, sourceIp = sourceIpText, limitPerMinute = rateLimiter.PermitsPerMinute }), rateLimit.RetryAfter);
+            return new IngestOutcome(null, null, ApiError.RateLimited("Rate limit exceeded", new { provider, sourceIp = sourceIpText, limitPerMinute = rateLimit.LimitPerMinute }), rateLimit.RetryAfter);
         }
-
-        var integration = await GetActiveIntegrationAsync(provider, cancellationToken);
-        if (integration is null || !providersByName.TryGetValue(provider, out var adapter))
+        if (rejection is not null || adapter is null || integration is null)
         {
-            return Fail(ApiError.NotFound($"No active integration for provider '{provider}'"));
-        }
-
-        var verificationError = adapter.Verify(webhook.Headers, webhook.Body.Span, integration.Secret);
-        if (verificationError is not null)
-        {
-            return Fail(ApiError.Unauthorized(verificationError));
+            // Nothing rejected means both were found; the null checks are for the compiler.
+            return Fail(rejection!);
         }
 
         var normalization = adapter.Normalize(payload);

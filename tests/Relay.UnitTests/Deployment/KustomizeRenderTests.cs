@@ -87,7 +87,8 @@ public sealed class KustomizeRenderTests
         }
     }
 
-    private static IReadOnlyList<K8sObject> Render(string directory)
+    /// <summary>What <c>kubectl kustomize</c> makes of a kustomization folder.</summary>
+    internal static IReadOnlyList<K8sObject> Render(string directory)
     {
         var start = new ProcessStartInfo("kubectl")
         {

@@ -18,6 +18,7 @@ internal static class RelayConfigContract
     public const string DeliveryRetryBaseDelayMs = "Relay__Delivery__RetryBaseDelayMs";
     public const string RateLimitPermitsPerMinute = "Relay__RateLimit__PermitsPerMinute";
     public const string OutboundAllowedHost = "Relay__Outbound__AllowedHosts__0";
+    public const string IngressTrustedProxies = "Relay__Ingress__TrustedProxies";
     public const string IngressDestination = "ReverseProxy__Clusters__ingress__Destinations__d1__Address";
     public const string ManagementDestination = "ReverseProxy__Clusters__management__Destinations__d1__Address";
 
@@ -33,7 +34,7 @@ internal static class RelayConfigContract
             Optional: [RateLimitPermitsPerMinute]),
         new("ingress-api", "Ingress.Api",
             Required: [.. ConnectionStrings, EncryptionKey],
-            Optional: [RateLimitPermitsPerMinute]),
+            Optional: [RateLimitPermitsPerMinute, IngressTrustedProxies]),
         new("management-api", "Management.Api",
             Required: [.. ConnectionStrings, ManagementApiKey, EncryptionKey],
             Optional: []),
