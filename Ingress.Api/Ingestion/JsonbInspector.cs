@@ -28,42 +28,49 @@ public static class JsonbInspector
     {
         // The document was parsed already (within ingest's depth limit); this pass only measures it.
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
-        var containers = new List<Container>();
+        var containers = new Container[16];
+        var depth = 0;
         long length = 0;
         while (reader.Read())
         {
-            var parent = containers.Count > 0 ? containers[^1] : null;
-            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && parent is { IsArray: true })
+            var token = reader.TokenType;
+            if (depth > 0 && containers[depth - 1].IsArray && token is not (JsonTokenType.EndArray or JsonTokenType.EndObject))
             {
-                length += parent.Items++ > 0 ? 2 : 0; // ", " before every element but the first
-                parent.Index = parent.Items - 1;
+                ref var array = ref containers[depth - 1];
+                length += array.Items > 0 ? 2 : 0; // ", " before every element but the first
+                array.Index = array.Items++;
             }
-            switch (reader.TokenType)
+            switch (token)
             {
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
                     length += 1;
-                    containers.Add(new Container(reader.TokenType == JsonTokenType.StartArray));
+                    if (depth == containers.Length)
+                    {
+                        Array.Resize(ref containers, depth * 2);
+                    }
+                    containers[depth++] = new Container { IsArray = token == JsonTokenType.StartArray };
                     break;
                 case JsonTokenType.EndObject:
                 case JsonTokenType.EndArray:
                     length += 1;
-                    containers.RemoveAt(containers.Count - 1);
+                    depth--;
                     break;
                 case JsonTokenType.PropertyName:
-                    length += parent!.Items++ > 0 ? 2 : 0;
-                    parent.NameStart = (int)reader.TokenStartIndex + 1;
-                    parent.NameLength = reader.ValueSpan.Length;
+                    ref var owner = ref containers[depth - 1];
+                    length += owner.Items++ > 0 ? 2 : 0;
+                    owner.NameStart = (int)reader.TokenStartIndex + 1;
+                    owner.NameLength = reader.ValueSpan.Length;
                     if (StringLength(ref reader, out var nameLength) is { } nameProblem)
                     {
-                        return new JsonbInspection(0, Path(json, containers, includeLast: false), $"has a property name that {nameProblem}");
+                        return new JsonbInspection(0, Path(json, containers.AsSpan(0, depth - 1)), $"has a property name that {nameProblem}");
                     }
                     length += nameLength + 2; // ": "
                     break;
                 case JsonTokenType.String:
                     if (StringLength(ref reader, out var stringLength) is { } stringProblem)
                     {
-                        return new JsonbInspection(0, Path(json, containers, includeLast: true), stringProblem);
+                        return new JsonbInspection(0, Path(json, containers.AsSpan(0, depth)), stringProblem);
                     }
                     length += stringLength;
                     break;
@@ -71,7 +78,7 @@ public static class JsonbInspector
                     var numberLength = NumberLength(reader.ValueSpan);
                     if (numberLength < 0)
                     {
-                        return new JsonbInspection(0, Path(json, containers, includeLast: true), NumberProblem);
+                        return new JsonbInspection(0, Path(json, containers.AsSpan(0, depth)), NumberProblem);
                     }
                     length += numberLength;
                     break;
@@ -219,22 +226,16 @@ public static class JsonbInspector
     }
 
     /// <summary>The value's path from the document root (<c>data.items[2].note</c>), names as the provider escaped them.</summary>
-    private static string Path(ReadOnlySpan<byte> json, List<Container> containers, bool includeLast)
+    private static string Path(ReadOnlySpan<byte> json, ReadOnlySpan<Container> containers)
     {
         var path = new StringBuilder();
-        for (var i = 0; i < containers.Count; i++)
+        foreach (var container in containers)
         {
-            var container = containers[i];
-            var last = i == containers.Count - 1;
-            if (last && !includeLast)
-            {
-                break;
-            }
             if (container.IsArray)
             {
                 path.Append('[').Append(container.Index).Append(']');
             }
-            else if (container.Items > 0)
+            else
             {
                 if (path.Length > 0)
                 {
@@ -250,12 +251,13 @@ public static class JsonbInspector
         return path.Length == 0 ? "(root)" : path.ToString();
     }
 
-    private sealed class Container(bool isArray)
+    /// <summary>An object or array being read: how many items it has so far, and where the current one is.</summary>
+    private struct Container
     {
-        public bool IsArray { get; } = isArray;
-        public int Items { get; set; }
-        public int Index { get; set; }
-        public int NameStart { get; set; }
-        public int NameLength { get; set; }
+        public bool IsArray;
+        public int Items;
+        public int Index;
+        public int NameStart;
+        public int NameLength;
     }
 }
