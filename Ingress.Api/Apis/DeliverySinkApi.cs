@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Http;
+using Relay.Ingress.Api.Ingestion;
 
 namespace Relay.Ingress.Api.Apis;
 
@@ -8,6 +11,8 @@ namespace Relay.Ingress.Api.Apis;
 /// A local stand-in for a customer's endpoint, so seeded integrations have somewhere to deliver to. Never mapped
 /// in Production. <c>simulateFailure: true</c> in the body or in <c>body.data</c> answers 500 to exercise retries;
 /// <c>simulateDelayMs</c> (there too, at most 10000) holds the answer back so a delivery stays in flight.
+/// It takes any body an accepted webhook can become (<see cref="IngressOptions.MaxDeliveryBodyBytes"/>), which is
+/// more than the webhook limit this service's Kestrel applies to everything else.
 /// </summary>
 public static class DeliverySinkApi
 {
@@ -15,8 +20,10 @@ public static class DeliverySinkApi
 
     public static RouteGroupBuilder MapDeliverySinkApi(this IEndpointRouteBuilder app)
     {
+        var maxDeliveryBodyBytes = app.ServiceProvider.GetRequiredService<IOptions<IngressOptions>>().Value.MaxDeliveryBodyBytes;
         var api = app.MapGroup("/api/v1/internal/delivery-sink");
-        api.MapPost("/{provider}", ReceiveDelivery);
+        api.MapPost("/{provider}", ReceiveDelivery)
+            .WithMetadata(new RequestSizeLimitAttribute(maxDeliveryBodyBytes));
         return api;
     }
 

@@ -23,9 +23,18 @@ public static class WebhooksApi
         CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (!IsJsonContentType(request.ContentType))
+        switch (WebhookRequestFormat.CheckContentType(request.ContentType))
         {
-            return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Type must be application/json");
+            case ContentTypeVerdict.NotJson:
+                return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Type must be application/json or application/<type>+json");
+            case ContentTypeVerdict.UnsupportedCharset:
+                return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Type charset must be utf-8 (JSON is UTF-8)");
+        }
+        if (!WebhookRequestFormat.IsIdentityEncoding(request.Headers.ContentEncoding))
+        {
+            // RFC 7694: name the codings the server accepts.
+            context.Response.Headers.AcceptEncoding = "identity";
+            return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Encoding is not supported: send the body uncompressed (identity)");
         }
         var maxBodyBytes = options.Value.MaxBodyBytes;
         if (request.ContentLength > maxBodyBytes)
@@ -58,16 +67,6 @@ public static class WebhooksApi
     {
         var requestId = context.Request.Headers["x-request-id"].ToString();
         return requestId.Length is > 0 and <= 128 ? requestId : Guid.NewGuid().ToString();
-    }
-
-    private static bool IsJsonContentType(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType) || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
-        {
-            return false;
-        }
-        var type = mediaType.MediaType.Value ?? "";
-        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Reads the whole body, or returns null once it passes the limit (chunked bodies have no Content-Length to check first).</summary>

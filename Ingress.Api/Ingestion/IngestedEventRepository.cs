@@ -8,12 +8,14 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
 {
     // One statement, so one round trip and one implicit transaction: the raw webhook, the normalized event,
     // its queued job, two audit entries and the outbox row. ON CONFLICT on the idempotency key makes every
-    // later insert select from nothing, so a duplicate writes no row at all.
+    // later insert select from nothing, so a duplicate writes no row at all. raw_body is the body's bytes as they came;
+    // raw_payload, its jsonb form for SQL, is made from them on the server, where jsonb can hold them.
     private const string InsertSql =
         """
         WITH webhook AS (
-            INSERT INTO webhook_events (id, integration_id, provider, external_event_id, idempotency_key, signature_valid, request_headers, raw_payload, source_ip, received_at)
-            VALUES (@WebhookId, @IntegrationId, @Provider, @ExternalEventId, @IdempotencyKey, true, CAST(@RequestHeaders AS jsonb), CAST(@RawPayload AS jsonb), CAST(@SourceIp AS inet), @ReceivedAt)
+            INSERT INTO webhook_events (id, integration_id, provider, external_event_id, idempotency_key, signature_valid, request_headers, raw_body, raw_payload, source_ip, received_at)
+            VALUES (@WebhookId, @IntegrationId, @Provider, @ExternalEventId, @IdempotencyKey, true, CAST(@RequestHeaders AS jsonb),
+                    @RawBody, CASE WHEN @RawBodyFitsJsonb THEN CAST(convert_from(@RawBody, 'UTF8') AS jsonb) END, CAST(@SourceIp AS inet), @ReceivedAt)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
         ), event AS (

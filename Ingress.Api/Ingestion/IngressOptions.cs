@@ -10,6 +10,17 @@ public sealed class IngressOptions
     /// <summary>Largest webhook body accepted (<c>Relay:Ingress:MaxBodyBytes</c>); larger ones get 413.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Largest delivery body an accepted webhook may produce (<c>Relay:Ingress:MaxDeliveryBodyBytes</c>): its normalized
+    /// payload as PostgreSQL's jsonb writes it, which is what the delivery worker POSTs. jsonb's text adds a space after
+    /// every ',' and ':' (at most 1.5 times the JSON it came from) and writes numbers out in full (<c>1e300</c> is 301
+    /// digits), so the default, twice <see cref="MaxBodyBytes"/>'s default, refuses no webhook up to that size but
+    /// one whose numbers grow it past that; such a webhook gets 413 at ingest instead of a delivery no endpoint takes.
+    /// The development delivery sink accepts bodies up to this size.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, long.MaxValue)]
+    public long MaxDeliveryBodyBytes { get; set; } = 2 * 1024 * 1024;
+
     /// <summary>How long the Redis fast path remembers an idempotency key (the PostgreSQL unique key is the truth).</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 }

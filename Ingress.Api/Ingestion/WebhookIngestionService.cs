@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Caching.Memory;
@@ -120,6 +121,26 @@ public sealed partial class WebhookIngestionService(
             return Fail(ApiError.Validation($"Invalid {provider} webhook payload", normalization.Errors));
         }
 
+        // What Relay does with JSON PostgreSQL's jsonb cannot hold (\u0000 in a string, an unpaired surrogate escape, a
+        // number beyond numeric's range), in an authentic webhook:
+        // - the body is stored as the bytes that came (raw_body), whatever they hold; raw_payload, the jsonb copy kept
+        //   for SQL, is left empty for such a body;
+        // - the normalized payload must be jsonb (it is what is queried, returned and delivered), so such a value in it
+        //   is refused with a 400 naming the field: storing anything else would change the event;
+        // - eventId, eventType, subject and the date were checked by the provider's normalizer (text, length, range).
+        // And the normalized payload is delivered as jsonb's text, which can be far longer than the JSON it came from.
+        var normalizedStored = JsonbInspector.Inspect(JsonMarshal.GetRawUtf8Value(normalized.NormalizedPayload));
+        if (!normalizedStored.Storable)
+        {
+            return Fail(ApiError.Validation($"Invalid {provider} webhook payload", new Dictionary<string, string> { [normalizedStored.ProblemPath!] = normalizedStored.Problem! }));
+        }
+        if (normalizedStored.TextLength > options.Value.MaxDeliveryBodyBytes)
+        {
+            return Fail(new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,
+                $"The event would be delivered as {normalizedStored.TextLength} bytes, above the {options.Value.MaxDeliveryBodyBytes}-byte delivery limit",
+                new { deliveryBodyBytes = normalizedStored.TextLength, maxDeliveryBodyBytes = options.Value.MaxDeliveryBodyBytes }));
+        }
+
         var idempotencyKey = IdempotencyKey.For(provider, normalized.ExternalEventId, normalized.NormalizedPayload);
         if (!await ClaimIdempotencyKeyAsync(idempotencyKey, cancellationToken))
         {
@@ -143,7 +164,8 @@ public sealed partial class WebhookIngestionService(
             ExternalEventId: normalized.ExternalEventId,
             IdempotencyKey: idempotencyKey,
             RequestHeaders: SerializeHeaders(webhook.Headers, sourceIp),
-            RawPayload: payload.GetRawText(),
+            RawBody: webhook.Body.ToArray(),
+            RawBodyFitsJsonb: JsonbInspector.Inspect(webhook.Body.Span).Storable,
             SourceIp: sourceIp?.ToString(),
             ReceivedAt: now,
             EventType: normalized.EventType,

@@ -33,15 +33,18 @@ public sealed class AcmeProvider : IWebhookProvider
     public NormalizationResult Normalize(JsonElement payload)
     {
         var fields = new PayloadFields(payload);
-        var eventId = fields.RequiredString("eventId");
-        var eventType = fields.RequiredString("eventType");
+        var eventId = fields.RequiredString("eventId", FieldLimits.ExternalEventId);
+        var eventType = fields.RequiredString("eventType", FieldLimits.EventType);
         var occurredAt = fields.RequiredDate("occurredAt");
         var data = fields.RequiredObject("data");
+        // subject, else data.id: whichever is a string becomes the event's subject, so it must be one Relay can store.
+        var subject = payload.TryGetProperty("subject", out var subjectValue) && subjectValue.ValueKind == JsonValueKind.String
+            ? fields.OptionalString(payload, "subject", FieldLimits.Subject, "subject")
+            : data is { } body ? fields.OptionalString(body, "id", FieldLimits.Subject, "data.id", "it becomes the event's subject") : null;
         if (fields.Errors.Count > 0)
         {
             return NormalizationResult.Invalid(fields.Errors);
         }
-        var subject = PayloadFields.OptionalString(payload, "subject") ?? PayloadFields.OptionalString(data!.Value, "id");
         return NormalizationResult.Valid(new NormalizedWebhook(eventId, eventType!, occurredAt!.Value, subject,
             PayloadFields.BuildPayload(Name, eventType!, eventId!, "data", data!.Value)));
     }

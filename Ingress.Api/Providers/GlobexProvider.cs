@@ -19,15 +19,16 @@ public sealed class GlobexProvider : IWebhookProvider
     public NormalizationResult Normalize(JsonElement payload)
     {
         var fields = new PayloadFields(payload);
-        var id = fields.RequiredString("id");
-        var type = fields.RequiredString("type");
+        var id = fields.RequiredString("id", FieldLimits.ExternalEventId);
+        var type = fields.RequiredString("type", FieldLimits.EventType);
         var timestamp = fields.RequiredDate("timestamp");
         var resource = fields.RequiredObject("resource");
+        var subject = resource is { } body ? fields.OptionalString(body, "id", FieldLimits.Subject, "resource.id", "it becomes the event's subject") : null;
         if (fields.Errors.Count > 0)
         {
             return NormalizationResult.Invalid(fields.Errors);
         }
-        return NormalizationResult.Valid(new NormalizedWebhook(id, type!, timestamp!.Value, PayloadFields.OptionalString(resource!.Value, "id"),
+        return NormalizationResult.Valid(new NormalizedWebhook(id, type!, timestamp!.Value, subject,
             PayloadFields.BuildPayload(Name, type!, id!, "resource", resource!.Value)));
     }
 }

@@ -52,7 +52,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             $"""
             SELECT {EventColumns} FROM normalized_events WHERE id = @id;
             SELECT w.external_event_id, w.idempotency_key, w.signature_valid, w.request_headers::text AS request_headers,
-                   w.raw_payload::text AS raw_payload, host(w.source_ip) AS source_ip, w.received_at
+                   coalesce(convert_from(w.raw_body, 'UTF8'), w.raw_payload::text) AS raw_payload, host(w.source_ip) AS source_ip, w.received_at
             FROM webhook_events w JOIN normalized_events e ON e.webhook_event_id = w.id
             WHERE e.id = @id;
             SELECT {DeliveryAttemptRepository.Columns} FROM delivery_attempts
@@ -109,7 +109,9 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         DateTime ReceivedAt)
     {
         public EventView ToView() => new(
-            Id, WebhookEventId, IntegrationId, Provider, EventType, Subject, OccurredAt, JsonColumn.Parse(NormalizedPayload),
+            // Npgsql reads ±infinity (stored before ingest refused the dates that make it) as DateTime.MinValue/MaxValue
+            // without a kind; the column is UTC either way, so it is answered with its "Z".
+            Id, WebhookEventId, IntegrationId, Provider, EventType, Subject, DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc), JsonColumn.Parse(NormalizedPayload),
             Status, ProcessingAttempts, LastError, LastProcessedAt, CreatedAt, UpdatedAt, ReceivedAt);
     }
 
@@ -123,7 +125,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         DateTime ReceivedAt)
     {
         public WebhookView ToView() => new(
-            ExternalEventId, IdempotencyKey, SignatureValid, JsonColumn.Parse(RequestHeaders), JsonColumn.Parse(RawPayload), SourceIp, ReceivedAt);
+            ExternalEventId, IdempotencyKey, SignatureValid, JsonColumn.Parse(RequestHeaders), new RawJson(RawPayload), SourceIp, ReceivedAt);
     }
 
     private sealed record StatusRow(Guid EventId, string Status, int ProcessingAttempts, string? LastError, DateTime? LastProcessedAt);

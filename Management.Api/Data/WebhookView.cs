@@ -7,6 +7,6 @@ public sealed record WebhookView(
     string IdempotencyKey,
     bool SignatureValid,
     JsonElement RequestHeaders,
-    JsonElement RawPayload,
+    RawJson RawPayload,
     string? SourceIp,
     DateTime ReceivedAt);

@@ -7,10 +7,12 @@ public static class TransientDatabaseErrors
 {
     /// <summary>
     /// The server is away or restarting: the same statement may succeed shortly. Timeouts are not: an exhausted
-    /// connection pool or a server too slow to answer is overload, which waiting requests would only deepen.
+    /// connection pool or a server too slow to answer is overload, which waiting requests would only deepen. Nor is a
+    /// value PostgreSQL refused (class 22 or 54): the same statement fails the same way however often it runs.
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
+        _ when DatabaseFailures.IsRejectedData(exception) => false,
         PostgresException postgres => postgres.IsTransient || KilledConnection(postgres.SqlState),
         NpgsqlException { InnerException: TimeoutException } => false,
         NpgsqlException npgsql => npgsql.IsTransient,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Relay.Infrastructure.Data;
 
 namespace Relay.Infrastructure.Http;
 
@@ -16,9 +17,13 @@ public static class ApiErrorHandling
     /// </summary>
     public static IApplicationBuilder UseRelayApiErrors(this IApplicationBuilder app) => app.UseMiddleware<ApiErrorMiddleware>();
 
+    /// <summary>
+    /// A dependency is down or overloaded: worth trying again later (503). PostgreSQL counts only for an outage; a value it
+    /// refused or a statement it rejected is no reason for the caller to come back (see <see cref="DatabaseFailures"/>).
+    /// </summary>
     internal static bool IsDependencyFailure(Exception exception) => exception switch
     {
-        NpgsqlException => true,
+        NpgsqlException => DatabaseFailures.Classify(exception) == DatabaseFailureKind.Outage,
         TimeoutException => true,
         System.Net.Sockets.SocketException => true,
         MassTransit.RequestTimeoutException => true,

@@ -44,6 +44,16 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
+            if (DatabaseFailures.IsRejectedData(exception))
+            {
+                // PostgreSQL refused a value the request carried (text it cannot hold, a number or date out of range, a
+                // value too large for an index). The request would fail the same way every time: it is the caller's 400,
+                // never "try again later". Its message may quote the value, so it goes to the log, not to the caller.
+                logger.LogWarning("PostgreSQL refused a value of {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+                await ApiError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.Validation,
+                    "The request holds a value Relay cannot store (text, number or date out of range, or a value too long)");
+                return;
+            }
             if (ApiErrorHandling.IsDependencyFailure(exception))
             {
                 logger.LogWarning(exception, "Dependency unavailable while handling {Method} {Path}", context.Request.Method, context.Request.Path);

@@ -37,6 +37,33 @@ public sealed class IdempotencyKeyTests
     }
 
     [Fact]
+    public void Ids_that_start_with_the_content_namespace_can_never_take_a_content_key()
+    {
+        var payload = Json("""{"a":1}""");
+        var contentKey = IdempotencyKey.For("acme", null, payload);
+        var hex = contentKey["acme:payload:".Length..];
+
+        // The id "payload:{hex}" once produced exactly the content key of that payload.
+        Assert.NotEqual(contentKey, IdempotencyKey.For("acme", $"payload:{hex}", payload));
+        Assert.Equal($"acme:payload:payload:{hex}", IdempotencyKey.For("acme", $"payload:{hex}", payload));
+        // Moved one level down, these stay distinct from each other and from ids that merely look alike.
+        var keys = new[] { "payload:x", "payload:payload:x", "x", "payload", "Payload:x", "payload:", " payload:x" }
+            .Select(id => IdempotencyKey.For("acme", id, payload)).Append(contentKey).ToList();
+        Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [InlineData("evt_1", "acme:evt_1")]
+    [InlineData("payloadx", "acme:payloadx")]
+    [InlineData("PAYLOAD:x", "acme:PAYLOAD:x")]
+    [InlineData("a:payload:b", "acme:a:payload:b")]
+    public void Every_other_id_keeps_the_key_it_always_had(string id, string key)
+    {
+        // Keys stored before the namespacing still deduplicate new deliveries of the same events.
+        Assert.Equal(key, IdempotencyKey.For("acme", id, Json("{}")));
+    }
+
+    [Fact]
     public void Canonical_json_keeps_array_order()
     {
         Assert.Equal("[3,1,2]", Encoding.UTF8.GetString(IdempotencyKey.CanonicalJson(Json("[3,1,2]"))));

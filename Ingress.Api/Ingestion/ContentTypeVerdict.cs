@@ -1,0 +1,8 @@
+namespace Relay.Ingress.Api.Ingestion;
+
+public enum ContentTypeVerdict
+{
+    Json,
+    NotJson,
+    UnsupportedCharset,
+}
