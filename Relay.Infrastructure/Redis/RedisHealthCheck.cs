@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Relay.Infrastructure.Health;
 using StackExchange.Redis;
 
 namespace Relay.Infrastructure.Redis;
@@ -55,7 +56,14 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer connection, IDatabas
     }
 
     // The first clause of the client's message (it names the endpoint but never the password; the rest is connection
-    // internals); the exception object is left out so no inner detail reaches a health endpoint.
+    // internals), for operators; the exception object is left out so no inner detail reaches a health endpoint, and
+    // the public sees only the kind of failure.
     private static HealthCheckResult Unhealthy(Exception exception) =>
-        HealthCheckResult.Unhealthy($"Redis PING failed: {exception.Message.Split(';')[0]}");
+        PublicHealthDetail.Unhealthy($"Redis PING failed: {exception.Message.Split(';')[0]}", exception switch
+        {
+            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => PublicHealthDetail.AuthenticationFailed,
+            RedisTimeoutException => PublicHealthDetail.TimedOut,
+            RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect or ConnectionFailureType.SocketFailure or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.SocketClosed } => PublicHealthDetail.Unreachable,
+            _ => PublicHealthDetail.Of(exception),
+        });
 }
