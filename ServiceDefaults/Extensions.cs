@@ -138,6 +138,9 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddSingleton<HealthStateLog>();
+        // The health service logs every unhealthy check on every probe (an Error each few seconds through an outage);
+        // HealthStateLog logs each change of state once instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         return builder;
     }
 

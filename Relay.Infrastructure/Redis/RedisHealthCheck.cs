@@ -55,11 +55,11 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer connection, IDatabas
         return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"PING answered in {roundTrip.TotalMilliseconds:0.0} ms"));
     }
 
-    // The first clause of the client's message (it names the endpoint but never the password; the rest is connection
-    // internals), for operators; the exception object is left out so no inner detail reaches a health endpoint, and
-    // the public sees only the kind of failure.
-    private static HealthCheckResult Unhealthy(Exception exception) =>
-        PublicHealthDetail.Unhealthy($"Redis PING failed: {exception.Message.Split(';')[0]}", exception switch
+    // For operators, the first clause of the client's message (the rest is connection internals) and the configured
+    // endpoints (never the password); the exception object is left out so no inner detail reaches a health endpoint,
+    // and the public sees only the kind of failure.
+    private HealthCheckResult Unhealthy(Exception exception) =>
+        PublicHealthDetail.Unhealthy($"Redis PING failed: {exception.Message.Split(';')[0]} (server {string.Join(", ", connection.GetEndPoints().Select(EndPointCollection.ToString))})", exception switch
         {
             RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => PublicHealthDetail.AuthenticationFailed,
             RedisTimeoutException => PublicHealthDetail.TimedOut,
