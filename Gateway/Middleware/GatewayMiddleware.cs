@@ -101,9 +101,10 @@ internal static class GatewayMiddleware
     }
 
     /// <summary>
-    /// A method the matched route does not serve (TRACE, CONNECT, PROPFIND, anything made up) answers 405 with
-    /// <c>Allow</c> here, instead of reaching YARP, which cannot send some of them and answered 503. Unknown methods
-    /// get 405 as well, not 501: the client sent something this route does not take, and no 5xx is the client's fault.
+    /// A method the matched route does not serve (TRACE, CONNECT, PROPFIND, anything made up; see <see cref="AllowedMethods"/>
+    /// for management's standard methods) answers 405 with <c>Allow</c> here, instead of reaching YARP, which cannot
+    /// send some of them and answered 503. Unknown methods get 405 as well, not 501: the client sent something this
+    /// route does not take, and no 5xx is the client's fault.
     /// </summary>
     internal static Task RejectUnsupportedMethod(HttpContext context, Func<Task> next)
     {

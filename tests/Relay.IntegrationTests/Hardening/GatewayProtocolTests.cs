@@ -75,7 +75,7 @@ public sealed class GatewayProtocolTests(GatewayProtocolCluster cluster, ITestOu
         { "PROPFIND", "/api/v1/webhooks/acme", "POST" },
         { "TRACE", "/api/v1/events", "GET, POST" },
         { "CONNECT", "/api/v1/events", "GET, POST" },
-        { "DELETE", "/api/v1/events", "GET, POST" },
+        { "PROPFIND", "/api/v1/events", "GET, POST" },
         { "FOO", "/api/v1/integrations", "GET, POST" },
         { "TRACE", "/api/v1/health", "GET, HEAD" },
         { "CONNECT", "/api/v1/health", "GET, HEAD" },
@@ -92,6 +92,17 @@ public sealed class GatewayProtocolTests(GatewayProtocolCluster cluster, ITestOu
         Assert.True(response.Status == 405, $"{method} {path}: {response}");
         Assert.Equal("METHOD_NOT_ALLOWED", response.ErrorCode);
         Assert.Equal(allow, response.Headers.GetValueOrDefault("Allow"));
+    }
+
+    [Theory]
+    [InlineData("DELETE")]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    public async Task A_standard_method_on_a_management_path_is_left_to_management_which_asks_for_the_key_first(string method)
+    {
+        var response = await RawHttp.SendAsync(Gateway, $"{method} /api/v1/events/{Guid.NewGuid()} HTTP/1.1\r\nHost: relay.test\r\nContent-Length: 0");
+
+        Assert.True(response.Status == 401, response.ToString());
     }
 
     [Fact]

@@ -59,6 +59,22 @@ public sealed class GatewayRequestChecksTests
         Assert.Null(AllowedMethods.Parse(null));
     }
 
+    [Theory]
+    [InlineData("GET", true)]
+    [InlineData("DELETE", true)]
+    [InlineData("options", true)]
+    [InlineData("TRACE", false)]
+    [InlineData("CONNECT", false)]
+    [InlineData("PROPFIND", false)]
+    [InlineData("FOO", false)]
+    public void A_route_whose_upstream_answers_standard_methods_refuses_only_the_others(string method, bool passed)
+    {
+        var allowed = AllowedMethods.Parse("GET, POST", upstreamAnswersStandardMethods: true)!;
+
+        Assert.Equal(passed, allowed.Allows(method));
+        Assert.Equal("GET, POST", allowed.Header);
+    }
+
     [Fact]
     public async Task A_method_the_endpoint_does_not_serve_is_refused_with_405_and_allow()
     {
