@@ -98,6 +98,7 @@ public static class GatewayServiceCollectionExtensions
         {
             proxy.Use(GatewayMiddleware.ApplyRouteBodyLimit);
             proxy.Use(GatewayMiddleware.TranslateProxyErrors);
+            proxy.Use(GatewayMiddleware.MeasureRequestBody);
         });
         return app;
     }

@@ -45,7 +45,7 @@ public sealed record ProxyFailure(int StatusCode, string Code, string Message, L
         };
     }
 
-    private static readonly ProxyFailure TooSlow =
+    public static readonly ProxyFailure TooSlow =
         new(StatusCodes.Status408RequestTimeout, RequestTimeoutCode, "The request body arrived too slowly", LogLevel.Debug);
 
     private static readonly ProxyFailure Unreadable =

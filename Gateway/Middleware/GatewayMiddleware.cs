@@ -118,6 +118,18 @@ internal static class GatewayMiddleware
             $"Method not allowed; this route accepts {allowed.Header}", new { allow = allowed.Methods });
     }
 
+    /// <summary>Counts the client's body as YARP reads it (see <see cref="RequestBodyProgress"/>); a body-less request is left alone.</summary>
+    internal static Task MeasureRequestBody(HttpContext context, Func<Task> next)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            var progress = new RequestBodyProgress(context.Request.Body, context.RequestServices.GetRequiredService<TimeProvider>());
+            context.Features.Set(progress);
+            context.Request.Body = progress;
+        }
+        return next();
+    }
+
     /// <summary>YARP answers proxy failures with bare status codes; give them the envelope and one log line.</summary>
     internal static async Task TranslateProxyErrors(HttpContext context, Func<Task> next)
     {
@@ -128,6 +140,14 @@ internal static class GatewayMiddleware
             return;
         }
         var failure = ProxyFailure.Classify(error.Error, error.Exception, context.Response.StatusCode);
+        if (failure.StatusCode == StatusCodes.Status503ServiceUnavailable && error.Error == ForwarderError.RequestBodyDestination
+            && context.Features.Get<RequestBodyProgress>() is { } progress
+            && context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.IHttpMinRequestBodyDataRateFeature>()?.MinDataRate is { } minRate
+            && progress.WasBelow(minRate))
+        {
+            // The upstream's own data-rate check cut the client a moment before the gateway's did.
+            failure = ProxyFailure.TooSlow;
+        }
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
         if (logger.IsEnabled(failure.LogLevel))
         {
