@@ -80,13 +80,14 @@ public static class GatewayServiceCollectionExtensions
             app.UseForwardedHeaders();
         }
         app.Use(GatewayMiddleware.AssignRequestId);
-        app.Use(GatewayMiddleware.RejectNonAsciiHeaders);
-        app.Use(GatewayMiddleware.RejectUnsupportedMethod);
-        app.Use((context, next) => GatewayMiddleware.RejectOversizedBody(context, next, options.MaxRequestBodyBytes));
+        // First of the refusals, so no other answer (a 405 naming POST) tells that an internal route exists.
         if (app.Environment.IsProduction())
         {
             app.Use(GatewayMiddleware.HideInternalRoutes);
         }
+        app.Use(GatewayMiddleware.RejectNonAsciiHeaders);
+        app.Use(GatewayMiddleware.RejectUnsupportedMethod);
+        app.Use((context, next) => GatewayMiddleware.RejectOversizedBody(context, next, options.MaxRequestBodyBytes));
 
         app.MapHealthChecks("/api/v1/health", new HealthCheckOptions
         {
