@@ -7,7 +7,8 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
-app.MapDefaultEndpoints();
+// The gateway's port is public: its own /health and /alive show no dependency detail either.
+app.MapDefaultEndpoints(publicDetail: true);
 app.MapGatewayApi();
 
 app.Run();

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -36,10 +38,40 @@ public static class Extensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.ConfigureMinimumDataRates();
         // Give in-flight work (deliveries, outbox batches) time to finish on SIGTERM.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }
+
+    /// <summary>
+    /// One minimum data rate for request bodies and responses in every service (<c>Relay:Http:MinDataRateBytesPerSecond</c>,
+    /// default 240, after <c>Relay:Http:MinDataRateGracePeriodSeconds</c>, default 5; Kestrel's own defaults, stated so
+    /// they can be changed in one place): a client slower than that is cut off with 408 by whichever hop it talks to,
+    /// and the gateway forwards bodies at the client's own pace, so the same client passes or fails the same way
+    /// through the gateway and straight at a service. The gateway's YARP <c>ActivityTimeout</c> (30 s) must stay well
+    /// above the grace period, so the data rate, not the activity timeout, decides about a slow client.
+    /// </summary>
+    public static TBuilder ConfigureMinimumDataRates<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var bytesPerSecond = builder.Configuration.GetValue(MinDataRateBytesPerSecondKey, 240.0);
+        var graceSeconds = builder.Configuration.GetValue(MinDataRateGracePeriodSecondsKey, 5.0);
+        // Kestrel checks rates once a second, so a shorter grace period could cut a client before it sent anything.
+        if (bytesPerSecond <= 0 || graceSeconds < 2)
+        {
+            throw new InvalidOperationException($"{MinDataRateBytesPerSecondKey} must be positive and {MinDataRateGracePeriodSecondsKey} at least 2.");
+        }
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            var rate = new MinDataRate(bytesPerSecond, TimeSpan.FromSeconds(graceSeconds));
+            kestrel.Limits.MinRequestBodyDataRate = rate;
+            kestrel.Limits.MinResponseDataRate = rate;
+        });
+        return builder;
+    }
+
+    public const string MinDataRateBytesPerSecondKey = "Relay:Http:MinDataRateBytesPerSecond";
+    public const string MinDataRateGracePeriodSecondsKey = "Relay:Http:MinDataRateGracePeriodSeconds";
 
     /// <summary>
     /// Logs, metrics and traces. Tracing is on even with no exporter: the activities are what carry the W3C trace
@@ -105,6 +137,10 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddSingleton<HealthStateLog>();
+        // The health service logs every unhealthy check on every probe (an Error each few seconds through an outage);
+        // HealthStateLog logs each change of state once instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         return builder;
     }
 
@@ -128,26 +164,58 @@ public static class Extensions
     /// <summary>Every dependency check, ready-critical or not: what an operator's status page wants to see.</summary>
     public static bool IsDependencyCheck(HealthCheckRegistration check) => check.Tags.Contains("ready") || check.Tags.Contains("dependency");
 
-    /// <summary><c>/health</c> (readiness: the dependencies this service cannot serve without) and <c>/alive</c> (liveness), in every environment.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>
+    /// <c>/health</c> (readiness: the dependencies this service cannot serve without) and <c>/alive</c> (liveness), in
+    /// every environment. A service's own <c>/health</c> is for its orchestrator and operators on the cluster network
+    /// (the gateway routes only <c>/api/v1/**</c>), so it shows each failing check's full detail; the gateway, whose
+    /// port is public, maps them with <paramref name="publicDetail"/> and shows only what <see cref="WritePublicHealthResponse"/> does.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool publicDetail = false)
     {
+        Func<HttpContext, HealthReport, Task> writer = publicDetail ? WritePublicHealthResponse : WriteHealthResponse;
         app.MapHealthChecks(HealthPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
-            ResponseWriter = WriteHealthResponse,
+            ResponseWriter = writer,
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
         }).DisableHttpMetrics();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("live"),
-            ResponseWriter = WriteHealthResponse,
+            ResponseWriter = writer,
         }).DisableHttpMetrics();
         return app;
     }
 
-    /// <summary>The seed contract's health body: <c>{success, data: {status: ok|degraded, timestamp, checks: {name: {status: ok|error, detail?}}}}</c>.</summary>
-    public static Task WriteHealthResponse(HttpContext context, HealthReport report)
+    /// <summary>
+    /// The key of <see cref="HealthCheckResult.Data"/> under which a check says what the public may know of its
+    /// failure: "unreachable", "timed out", "authentication failed" (Relay.Infrastructure's checks set it). The
+    /// description, with addresses and the client library's message, is for operators only.
+    /// </summary>
+    public const string PublicDetailKey = "public-detail";
+
+    /// <summary>What a public answer says about a failing check that set no <see cref="PublicDetailKey"/>.</summary>
+    public const string DefaultPublicDetail = "unavailable";
+
+    /// <summary>
+    /// The seed contract's health body: <c>{success, data: {status: ok|degraded, timestamp, checks: {name: {status: ok|error, detail?}}}}</c>,
+    /// with each failing check's full detail (address, the client library's message): for a service's own <c>/health</c>.
+    /// </summary>
+    public static Task WriteHealthResponse(HttpContext context, HealthReport report) => WriteHealthResponse(context, report, publicDetail: false);
+
+    /// <summary>
+    /// The same body for anyone on the internet (the gateway's <c>/api/v1/health</c>): which dependency fails and a
+    /// generic reason, never an address, port, host name or exception text. The full detail is logged once per
+    /// change of state (<see cref="HealthStateLog"/>) and shown by each service's own <c>/health</c>.
+    /// </summary>
+    public static Task WritePublicHealthResponse(HttpContext context, HealthReport report) => WriteHealthResponse(context, report, publicDetail: true);
+
+    public static string PublicDetailOf(HealthReportEntry entry) =>
+        entry.Data.TryGetValue(PublicDetailKey, out var detail) && detail is string { Length: > 0 } text ? text : DefaultPublicDetail;
+
+    private static Task WriteHealthResponse(HttpContext context, HealthReport report, bool publicDetail)
     {
+        context.RequestServices.GetService<HealthStateLog>()?.Record(report);
         var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
         var checks = report.Entries
             .Where(entry => entry.Key != "self")
@@ -155,7 +223,9 @@ public static class Extensions
                 entry => entry.Key,
                 entry => entry.Value.Status == HealthStatus.Healthy
                     ? new HealthCheckBody("ok", null)
-                    : new HealthCheckBody("error", entry.Value.Description ?? entry.Value.Exception?.Message ?? entry.Value.Status.ToString()));
+                    : new HealthCheckBody("error", publicDetail
+                        ? PublicDetailOf(entry.Value)
+                        : entry.Value.Description ?? entry.Value.Exception?.Message ?? entry.Value.Status.ToString()));
         var body = new
         {
             success = true,

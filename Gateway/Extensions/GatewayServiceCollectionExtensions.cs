@@ -2,11 +2,14 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using System.Text;
+using Relay.Gateway.Forwarding;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Gateway.Middleware;
 using Relay.Infrastructure.Redis;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Relay.Gateway.Extensions;
 
@@ -30,6 +33,10 @@ public static class GatewayServiceCollectionExtensions
             kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.AddServerHeader = false;
+            // Every header byte becomes one char, so a value that is not ASCII (valid UTF-8 or not) reaches
+            // RejectNonAsciiHeaders and gets a 400 in the envelope naming the header; by default Kestrel decodes
+            // UTF-8 and answers invalid bytes with a bare 400.
+            kestrel.RequestHeaderEncodingSelector = static _ => Encoding.Latin1;
         });
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((options, gateway) =>
         {
@@ -56,6 +63,11 @@ public static class GatewayServiceCollectionExtensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, FlushingForwarderHttpClientFactory>();
+        // YARP logs every failed forward as a Warning with the full exception, ~4 KB per request a client can cause
+        // at will (an abandoned body, a header HttpClient cannot send). The gateway logs each failure itself in one
+        // line (GatewayMiddleware.TranslateProxyErrors), at Debug when the client caused it.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Error);
         return builder;
     }
 
@@ -68,22 +80,26 @@ public static class GatewayServiceCollectionExtensions
             app.UseForwardedHeaders();
         }
         app.Use(GatewayMiddleware.AssignRequestId);
-        app.Use((context, next) => GatewayMiddleware.RejectOversizedBody(context, next, options.MaxRequestBodyBytes));
+        // First of the refusals, so no other answer (a 405 naming POST) tells that an internal route exists.
         if (app.Environment.IsProduction())
         {
             app.Use(GatewayMiddleware.HideInternalRoutes);
         }
+        app.Use(GatewayMiddleware.RejectNonAsciiHeaders);
+        app.Use(GatewayMiddleware.RejectUnsupportedMethod);
+        app.Use((context, next) => GatewayMiddleware.RejectOversizedBody(context, next, options.MaxRequestBodyBytes));
 
         app.MapHealthChecks("/api/v1/health", new HealthCheckOptions
         {
             Predicate = Microsoft.Extensions.Hosting.Extensions.IsDependencyCheck,
-            ResponseWriter = Microsoft.Extensions.Hosting.Extensions.WriteHealthResponse,
+            ResponseWriter = Microsoft.Extensions.Hosting.Extensions.WritePublicHealthResponse,
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
-        });
+        }).WithMetadata(new AllowedMethods(HttpMethods.Get, HttpMethods.Head));
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(GatewayMiddleware.ApplyRouteBodyLimit);
             proxy.Use(GatewayMiddleware.TranslateProxyErrors);
+            proxy.Use(GatewayMiddleware.MeasureRequestBody);
         });
         return app;
     }

@@ -1,3 +1,4 @@
+using Relay.Gateway.Forwarding;
 using Relay.Infrastructure.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -44,7 +45,7 @@ internal static class GatewayMiddleware
     /// An upstream with a smaller body limit than the gateway's (Management.Api: 64 KiB) closes the connection on a
     /// larger body, often before its 413 reaches the gateway, which would then answer 503. So the gateway enforces a
     /// route's own limit (route metadata <c>MaxRequestBodyBytes</c>) itself: 413 at once for a declared length,
-    /// and for a chunked body when it passes the limit while being forwarded (see <see cref="TranslateProxyErrors"/>).
+    /// and for a chunked body when it passes the limit while being forwarded (see <see cref="ProxyFailure"/>).
     /// </summary>
     internal static Task ApplyRouteBodyLimit(HttpContext context, Func<Task> next)
     {
@@ -64,37 +65,104 @@ internal static class GatewayMiddleware
         return next();
     }
 
-    /// <summary>Kestrel's "body too large", which YARP may report wrapped (an AggregateException with the upstream's failure).</summary>
-    private static bool IsBodyTooLarge(Exception? exception) => exception switch
+    /// <summary>
+    /// A header value with a byte outside ASCII: HttpClient refuses to send one upstream, which used to make every
+    /// route answer 503. Kestrel reads header bytes as Latin-1 here (see <see cref="Extensions.GatewayServiceCollectionExtensions"/>),
+    /// so every such byte, valid UTF-8 or not, is refused the same way. The header is named (names are tokens Kestrel
+    /// has checked); its value is never echoed.
+    /// </summary>
+    internal static Task RejectNonAsciiHeaders(HttpContext context, Func<Task> next)
     {
-        null => false,
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsBodyTooLarge),
-        _ => IsBodyTooLarge(exception.InnerException),
-    };
+        var header = FirstNonAsciiHeader(context.Request.Headers);
+        if (header is null)
+        {
+            return next();
+        }
+        return header.Length <= MaxEchoedHeaderName
+            ? ApiError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.Validation, $"Header '{header}' must contain only ASCII characters", new { header })
+            : ApiError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.Validation, "A header must contain only ASCII characters");
+    }
 
-    /// <summary>YARP answers proxy failures with bare status codes; give them the envelope.</summary>
+    private const int MaxEchoedHeaderName = 64;
+
+    internal static string? FirstNonAsciiHeader(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                if (value is not null && !System.Text.Ascii.IsValid(value))
+                {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A method the matched route does not serve (TRACE, CONNECT, PROPFIND, anything made up; see <see cref="AllowedMethods"/>
+    /// for management's standard methods) answers 405 with <c>Allow</c> here, instead of reaching YARP, which cannot
+    /// send some of them and answered 503. Unknown methods get 405 as well, not 501: the client sent something this
+    /// route does not take, and no 5xx is the client's fault.
+    /// </summary>
+    internal static Task RejectUnsupportedMethod(HttpContext context, Func<Task> next)
+    {
+        var allowed = AllowedMethods.Of(context.GetEndpoint());
+        if (allowed is null || allowed.Allows(context.Request.Method))
+        {
+            return next();
+        }
+        context.Response.Headers.Allow = allowed.Header;
+        return ApiError.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
+            $"Method not allowed; this route accepts {allowed.Header}", new { allow = allowed.Methods });
+    }
+
+    /// <summary>Counts the client's body as YARP reads it (see <see cref="RequestBodyProgress"/>); a body-less request is left alone.</summary>
+    internal static Task MeasureRequestBody(HttpContext context, Func<Task> next)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            var progress = new RequestBodyProgress(context.Request.Body, context.RequestServices.GetRequiredService<TimeProvider>());
+            context.Features.Set(progress);
+            context.Request.Body = progress;
+        }
+        return next();
+    }
+
+    /// <summary>YARP answers proxy failures with bare status codes; give them the envelope and one log line.</summary>
     internal static async Task TranslateProxyErrors(HttpContext context, Func<Task> next)
     {
         await next();
         var error = context.GetForwarderErrorFeature();
-        if (error is null || context.Response.HasStarted)
+        if (error is null)
         {
             return;
         }
-        if (IsBodyTooLarge(error.Exception))
+        var failure = ProxyFailure.Classify(error.Error, error.Exception, context.Response.StatusCode);
+        if (failure.StatusCode == StatusCodes.Status503ServiceUnavailable && error.Error == ForwarderError.RequestBodyDestination
+            && context.Features.Get<RequestBodyProgress>() is { } progress
+            && context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.IHttpMinRequestBodyDataRateFeature>()?.MinDataRate is { } minRate
+            && progress.WasBelow(minRate))
         {
-            await ApiError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "Request body is too large");
+            // The upstream's own data-rate check cut the client a moment before the gateway's did.
+            failure = ProxyFailure.TooSlow;
+        }
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
+        if (logger.IsEnabled(failure.LogLevel))
+        {
+            logger.Log(failure.LogLevel, "{Method} {Path} not forwarded: {Error}, answered {StatusCode} ({Cause})",
+                ProxyFailure.OneLine(context.Request.Method, 20), ProxyFailure.OneLine(context.Request.Path.Value ?? "", 200),
+                error.Error, failure.StatusCode, ProxyFailure.Describe(error.Exception));
+        }
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            // Mid-response, or nobody left to answer: YARP has already reset or aborted the connection.
             return;
         }
-        switch (error.Error)
-        {
-            case ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled:
-                await ApiError.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.Validation, "The request body could not be read");
-                break;
-            default:
-                await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.DependencyUnavailable, "The upstream service is unavailable; try again shortly");
-                break;
-        }
+        await ApiError.WriteAsync(context, failure.StatusCode, failure.Code, failure.Message);
     }
+
+    /// <summary>The gateway's one-line forwarding failures; YARP's own (with stack traces) are filtered out.</summary>
+    public const string LogCategory = "Relay.Gateway.Forwarding";
 }

@@ -17,10 +17,10 @@ public static class ManagementServiceCollectionExtensions
     public static IHostApplicationBuilder AddManagementServices(this WebApplicationBuilder builder)
     {
         // First, so a missing or weak key stops the service before it touches anything else.
-        builder.Services.AddSingleton(ManagementApiKey.FromConfiguration(builder.Configuration));
+        builder.AddManagementKeyCheck();
 
         builder.AddRelayDatabase();
-        // Not used by the routes yet; registered so /health reports all three dependencies like every service.
+        // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
         // Publishes ReplayRequested through the outbox; this service has no consumers.
         builder.AddRelayMessaging();

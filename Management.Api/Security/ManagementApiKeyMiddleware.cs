@@ -1,13 +1,14 @@
-using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using Relay.Infrastructure.Http;
 
 namespace Relay.Management.Api.Security;
 
 /// <summary>
 /// Guards every path under the management prefixes, before routing decides anything, so unknown sub-paths
-/// answer 401 without the key as well (and 404 with it).
+/// answer 401 without the key as well (and 404 with it). An address that sent too many wrong keys is refused
+/// with 429 before its key is even looked at (<see cref="ManagementKeyThrottle"/>).
 /// </summary>
-public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ManagementApiKey apiKey)
+public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ManagementApiKey apiKey, ManagementKeyThrottle throttle)
 {
     public static readonly PathString[] ProtectedPrefixes =
     [
@@ -19,13 +20,30 @@ public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ManagementA
         "/api/v1/replays",
     ];
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
-        if (IsProtected(context.Request.Path) && !apiKey.Matches(context.Request.Headers[ManagementApiKey.HeaderName]))
+        if (!IsProtected(context.Request.Path))
         {
-            return ApiError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Invalid management API key");
+            await next(context);
+            return;
         }
-        return next(context);
+        var client = ManagementClientAddress.Of(context);
+        var decision = await throttle.CheckAsync(client, context.RequestAborted);
+        if (decision.IsThrottled)
+        {
+            context.Response.Headers[HeaderNames.RetryAfter] = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ApiError.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                "Too many failed management API key attempts; try again later", new { retryAfterSeconds = decision.RetryAfterSeconds });
+            return;
+        }
+        var key = context.Request.Headers[ManagementApiKey.HeaderName];
+        if (apiKey.Matches(key))
+        {
+            await next(context);
+            return;
+        }
+        await throttle.RecordFailureAsync(client, key.Count == 0 ? ManagementAuthTelemetry.MissingKey : ManagementAuthTelemetry.InvalidKey, context.RequestAborted);
+        await ApiError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Invalid management API key");
     }
 
     // StartsWithSegments compares case-insensitively, as routing does, so /API/V1/EVENTS is guarded too.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Relay.Infrastructure.Health;
 
 namespace Relay.Infrastructure.Data;
 
@@ -20,7 +21,7 @@ public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         }
         catch (Exception exception) when (IsUnhealthy(exception))
         {
-            return HealthCheckResult.Unhealthy(exception.Message);
+            return Unhealthy(exception);
         }
     }
 
@@ -33,7 +34,7 @@ public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         }
         catch (Exception exception) when (IsUnhealthy(exception))
         {
-            return HealthCheckResult.Unhealthy(exception.Message);
+            return Unhealthy(exception);
         }
     }
 
@@ -42,6 +43,14 @@ public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         await using var command = dataSource.CreateCommand("SELECT 1");
         await command.ExecuteScalarAsync(cancellationToken);
     }
+
+    // The message (host, port, server text) is for operators; the public sees only the kind of failure.
+    private static HealthCheckResult Unhealthy(Exception exception) => PublicHealthDetail.Unhealthy(exception.Message, exception switch
+    {
+        // Class 28: invalid authorization (wrong password, no such role, pg_hba refusal).
+        PostgresException postgres when postgres.SqlState.StartsWith("28", StringComparison.Ordinal) => PublicHealthDetail.AuthenticationFailed,
+        _ => PublicHealthDetail.Of(exception),
+    });
 
     private static bool IsUnhealthy(Exception exception) =>
         exception is NpgsqlException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException;

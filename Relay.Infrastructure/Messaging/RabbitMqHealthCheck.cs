@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Relay.Infrastructure.Health;
 
 namespace Relay.Infrastructure.Messaging;
 
@@ -43,12 +45,31 @@ public sealed class RabbitMqHealthCheck(RabbitMqConnection settings) : IHealthCh
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy(exception.InnerException?.Message ?? exception.Message);
+            // The client's message (host, port) is for operators; the public sees only the kind of failure.
+            return PublicHealthDetail.Unhealthy(exception.InnerException?.Message ?? exception.Message, PublicDetailOf(exception));
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private static string PublicDetailOf(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is AuthenticationFailureException or PossibleAuthenticationFailureException)
+            {
+                return PublicHealthDetail.AuthenticationFailed;
+            }
+            if (current is ConnectFailureException)
+            {
+                // A refused or timed-out socket underneath; either way the broker could not be reached.
+                var cause = current.InnerException is null ? PublicHealthDetail.Unavailable : PublicHealthDetail.Of(current.InnerException);
+                return cause == PublicHealthDetail.Unavailable ? PublicHealthDetail.Unreachable : cause;
+            }
+        }
+        return PublicHealthDetail.Of(exception);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Relay.Infrastructure.Health;
 using StackExchange.Redis;
 
 namespace Relay.Infrastructure.Redis;
@@ -54,8 +55,15 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer connection, IDatabas
         return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"PING answered in {roundTrip.TotalMilliseconds:0.0} ms"));
     }
 
-    // The first clause of the client's message (it names the endpoint but never the password; the rest is connection
-    // internals); the exception object is left out so no inner detail reaches a health endpoint.
-    private static HealthCheckResult Unhealthy(Exception exception) =>
-        HealthCheckResult.Unhealthy($"Redis PING failed: {exception.Message.Split(';')[0]}");
+    // For operators, the first clause of the client's message (the rest is connection internals) and the configured
+    // endpoints (never the password); the exception object is left out so no inner detail reaches a health endpoint,
+    // and the public sees only the kind of failure.
+    private HealthCheckResult Unhealthy(Exception exception) =>
+        PublicHealthDetail.Unhealthy($"Redis PING failed: {exception.Message.Split(';')[0]} (server {string.Join(", ", connection.GetEndPoints().Select(EndPointCollection.ToString))})", exception switch
+        {
+            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } => PublicHealthDetail.AuthenticationFailed,
+            RedisTimeoutException => PublicHealthDetail.TimedOut,
+            RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect or ConnectionFailureType.SocketFailure or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.SocketClosed } => PublicHealthDetail.Unreachable,
+            _ => PublicHealthDetail.Of(exception),
+        });
 }

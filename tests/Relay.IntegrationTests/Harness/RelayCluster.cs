@@ -24,6 +24,8 @@ public class RelayCluster : IAsyncLifetime
     {
         ["Relay__Delivery__RetryBaseDelayMs"] = "200",
         ["Relay__RateLimit__PermitsPerMinute"] = "100000",
+        // Tests send wrong management keys on purpose, all from 127.0.0.1; ManagementKeyThrottleTests set their own limit.
+        ["Relay__ManagementKeyThrottle__MaxFailures"] = "1000000",
     };
 
     protected virtual string Purpose => "cluster";

@@ -8,6 +8,7 @@ namespace Relay.IntegrationTests.Harness;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> output = new();
+    private long outputBytes;
     private Process? process;
 
     public ServiceProcess(string name, int port, IReadOnlyDictionary<string, string> environment)
@@ -23,6 +24,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public bool IsRunning => process is { HasExited: false };
     public int? ProcessId => process?.Id;
+
+    /// <summary>Every byte the service has written to stdout and stderr (lines and their line feeds), for log-volume checks.</summary>
+    public long OutputBytes => Interlocked.Read(ref outputBytes);
+
+    /// <summary>Each line as the service writes it, for tests that must see more than <see cref="RecentOutput"/> keeps.</summary>
+    public event Action<string>? LineWritten;
 
     /// <summary>The last lines the service wrote, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', output.TakeLast(80));
@@ -54,6 +61,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             return;
         }
+        Interlocked.Add(ref outputBytes, System.Text.Encoding.UTF8.GetByteCount(line) + 1);
+        LineWritten?.Invoke(line);
         output.Enqueue(line);
         while (output.Count > 400)
         {
