@@ -466,5 +466,13 @@ public sealed class UnusualInputTests(UnusualInputCluster cluster) : IClassFixtu
         using var over = await direct.PostAsync("/api/v1/internal/delivery-sink/acme", new StringContent("{\"a\":1} " + padding, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
         Assert.Equal("PAYLOAD_TOO_LARGE", JsonNode.Parse(await over.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+
+        // Through the gateway too (where ./run.sh points the seeded integrations), while webhooks stay held to 1 MiB there.
+        using var viaGateway = cluster.CreateClient();
+        using var largestViaGateway = await viaGateway.PostAsync("/api/v1/internal/delivery-sink/acme", new StringContent("{\"a\":1}" + padding, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, largestViaGateway.StatusCode);
+        var webhookPadding = new string(' ', 1024 * 1024 - """{"a":1}""".Length + 1);
+        using var webhookOver = await viaGateway.PostAsync("/api/v1/webhooks/acme", new StringContent("{\"a\":1}" + webhookPadding, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, webhookOver.StatusCode);
     }
 }
