@@ -39,7 +39,9 @@ public sealed class FlushingForwarderHttpClientFactory(ILogger<ForwarderHttpClie
         public FlushingContent(HttpContent inner)
         {
             this.inner = inner;
-            foreach (var (name, values) in inner.Headers)
+            // As the client sent them: enumerating the headers themselves would parse and re-format them
+            // ("application/ json" became "application/json", which Ingress must refuse).
+            foreach (var (name, values) in inner.Headers.NonValidated)
             {
                 Headers.TryAddWithoutValidation(name, values);
             }

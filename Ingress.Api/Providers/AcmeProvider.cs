@@ -38,7 +38,7 @@ public sealed class AcmeProvider : IWebhookProvider
         var occurredAt = fields.RequiredDate("occurredAt");
         var data = fields.RequiredObject("data");
         // subject, else data.id: whichever is a string becomes the event's subject, so it must be one Relay can store.
-        var subject = payload.TryGetProperty("subject", out var subjectValue) && subjectValue.ValueKind == JsonValueKind.String
+        var subject = fields.TryGet(payload, "subject", "subject", out var subjectValue) && subjectValue.ValueKind == JsonValueKind.String
             ? fields.OptionalString(payload, "subject", FieldLimits.Subject, "subject")
             : data is { } body ? fields.OptionalString(body, "id", FieldLimits.Subject, "data.id", "it becomes the event's subject") : null;
         if (fields.Errors.Count > 0)

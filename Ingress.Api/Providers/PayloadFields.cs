@@ -22,9 +22,9 @@ internal sealed class PayloadFields(JsonElement payload)
 
     public string? RequiredString(string name, int maxLength)
     {
-        if (!payload.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        if (!TryGet(payload, name, name, out var value) || value.ValueKind != JsonValueKind.String)
         {
-            Errors[name] = "must be a non-empty string";
+            Errors.TryAdd(name, "must be a non-empty string");
             return null;
         }
         var problem = TryReadText(value, maxLength, out var text);
@@ -42,24 +42,24 @@ internal sealed class PayloadFields(JsonElement payload)
 
     public DateTimeOffset? RequiredDate(string name)
     {
-        if (payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+        if (TryGet(payload, name, name, out var value) && value.ValueKind == JsonValueKind.String
             && TryReadText(value, int.MaxValue, out var text) is null
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed)
             && parsed >= EarliestDate && parsed <= LatestDate)
         {
             return parsed.ToUniversalTime();
         }
-        Errors[name] = $"must be a date (ISO-8601) from {EarliestDate.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'} to {LatestDate.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'}";
+        Errors.TryAdd(name, $"must be a date (ISO-8601) from {EarliestDate.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'} to {LatestDate.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'}");
         return null;
     }
 
     public JsonElement? RequiredObject(string name)
     {
-        if (payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object)
+        if (TryGet(payload, name, name, out var value) && value.ValueKind == JsonValueKind.Object)
         {
             return value;
         }
-        Errors[name] = "must be an object";
+        Errors.TryAdd(name, "must be an object");
         return null;
     }
 
@@ -69,7 +69,7 @@ internal sealed class PayloadFields(JsonElement payload)
     /// </summary>
     public string? OptionalString(JsonElement element, string name, int maxLength, string errorKey, string? why = null)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        if (element.ValueKind != JsonValueKind.Object || !TryGet(element, name, errorKey, out var value) || value.ValueKind != JsonValueKind.String)
         {
             return null;
         }
@@ -79,6 +79,25 @@ internal sealed class PayloadFields(JsonElement payload)
             return null;
         }
         return text;
+    }
+
+    /// <summary>
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>, except that an object whose property names
+    /// System.Text.Json cannot unescape to compare (an unpaired surrogate escape such as <c>"\udc00"</c>; it throws) is
+    /// an error recorded under <paramref name="errorKey"/>, not an exception: such a name is not text anywhere Relay stores it.
+    /// </summary>
+    public bool TryGet(JsonElement element, string name, string errorKey, out JsonElement value)
+    {
+        try
+        {
+            return element.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            Errors[errorKey] = "is in an object with a property name that is not Unicode text (an unpaired surrogate escape)";
+            value = default;
+            return false;
+        }
     }
 
     /// <summary>Null when the string is text PostgreSQL can store within the limit, else why not.</summary>

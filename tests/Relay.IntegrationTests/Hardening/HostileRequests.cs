@@ -50,6 +50,12 @@ public sealed class HostileRequestGenerator(int seed)
         ("replay-invalid", 500, InvalidReplay),
         ("unknown-route", 200, UnknownRoute),
         ("raw-http", 400, RawHttp),
+        ("header-non-ascii", 400, NonAsciiHeader),
+        ("method-tunnel", 200, TunnelMethod),
+        ("forwarded-spoof", 300, SpoofedForwarding),
+        ("content-encoding", 300, ContentEncoding),
+        ("content-type-lax", 300, LaxContentType),
+        ("signed-unstorable", 500, SignedUnstorable),
     ];
 
     private static readonly int TotalWeight = Kinds.Sum(k => k.Weight);
@@ -152,9 +158,10 @@ public sealed class HostileRequestGenerator(int seed)
 
     private static HostileRequest OverLimitWithLength(Random random)
     {
-        var size = random.Next(MiB + 1, 3 * MiB);
         var expectContinue = random.Next(2) == 0;
         var path = Pick(random, "/api/v1/webhooks/acme", "/api/v1/webhooks/globex", "/api/v1/events/00000000-0000-0000-0000-000000000001/replay", "/api/v1/internal/delivery-sink/acme");
+        // The development sink takes what a delivery may carry (2 MiB); webhooks 1 MiB, management 64 KiB.
+        var size = path.Contains("delivery-sink", StringComparison.Ordinal) ? random.Next(2 * MiB + 1, 3 * MiB) : random.Next(MiB + 1, 3 * MiB);
         return new HostileRequest("over-limit-length", $"POST {path} with Content-Length {size}{(expectContinue ? ", Expect: 100-continue" : "")}", () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(JsonPadding(size)) };
@@ -565,6 +572,126 @@ public sealed class HostileRequestGenerator(int seed)
         // Latin-1 keeps the \u00ff bytes single bytes on the wire.
         return new HostileRequest("raw-http", $"raw variant {variant}: {Truncate(text.Replace("\r\n", "\\r\\n").Replace("\0", "\\0"), 200)}", Raw: Encoding.Latin1.GetBytes(text),
             HalfClose: variant is 12 or 14, Http1Answer: variant != 13);
+    }
+
+    // ---------------------------------------------------------------- second round: what an outside tester found
+
+    /// <summary>A header byte outside ASCII on any route, with or without valid credentials: 400, never 503.</summary>
+    private static HostileRequest NonAsciiHeader(Random random)
+    {
+        var provider = Pick(random, "acme", "globex");
+        var body = Encoding.UTF8.GetBytes(provider == "acme" ? Webhooks.AcmeBody() : Webhooks.GlobexBody());
+        // Not X-Request-Id: the gateway replaces a request id it does not like with its own, and forwards the request.
+        var header = Pick(random, "X-Note", "User-Agent", "Accept-Language", "X-Forwarded-Host", "Referer");
+        // The fuzz client writes header values as Latin-1, so each of these chars is one byte >= 0x80 on the wire.
+        var value = Pick(random, "caf\u00e9", "\u00ff\u00fe", "na\u00efve", "\u00c3\u00a9t\u00c3\u00a9", "x\u0080y", new string('\u00e9', 200));
+        var path = Pick(random, $"/api/v1/webhooks/{provider}", "/api/v1/events", "/api/v1/integrations", "/api/v1/nosuch");
+        return new HostileRequest("header-non-ascii", $"POST {path} with {header}: {value.Length} chars of Latin-1", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent(body) };
+            ValidCredentials(provider, body)(request);
+            if (!path.Contains("webhooks", StringComparison.Ordinal))
+            {
+                WithKey(request);
+            }
+            request.Headers.TryAddWithoutValidation(header, value);
+            return request;
+        });
+    }
+
+    /// <summary>CONNECT and TRACE, which no route serves: 4xx (405), never forwarded, never 503.</summary>
+    private static HostileRequest TunnelMethod(Random random)
+    {
+        var text = random.Next(4) switch
+        {
+            0 => "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\nConnection: close\r\n\r\n",
+            1 => "CONNECT /api/v1/webhooks/acme HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            2 => $"TRACE {Pick(random, "/api/v1/events", "/api/v1/webhooks/acme", "/api/v1/health", "/")} HTTP/1.1\r\nHost: x\r\nx-internal-api-key: {ManagementKey}\r\nConnection: close\r\n\r\n",
+            _ => $"{Pick(random, "TRACK", "DEBUG", "MOVE", "BREW")} /api/v1/webhooks/globex HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        };
+        return new HostileRequest("method-tunnel", Truncate(text.Replace("\r\n", "\\r\\n"), 200), Raw: Encoding.Latin1.GetBytes(text));
+    }
+
+    /// <summary>Forged client addresses with bad credentials: still refused, whatever address the request claims.</summary>
+    private static HostileRequest SpoofedForwarding(Random random)
+    {
+        var provider = Pick(random, "acme", "globex");
+        var body = Encoding.UTF8.GetBytes(provider == "acme" ? Webhooks.AcmeBody() : Webhooks.GlobexBody());
+        var forged = Pick(random, "203.0.113.7", "10.0.0.1", "127.0.0.1", "::1", "1.2.3.4, 5.6.7.8", "not-an-ip", "unknown", new string('9', 300));
+        var header = Pick(random, "X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host", "X-Original-For");
+        var credentials = InvalidCredentials(random, provider);
+        return new HostileRequest("forwarded-spoof", $"POST /api/v1/webhooks/{provider} with {header}: {Truncate(forged, 40)}", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{provider}") { Content = JsonContent(body) };
+            credentials(request);
+            request.Headers.TryAddWithoutValidation(header, header == "Forwarded" ? $"for={forged}" : forged);
+            return request;
+        });
+    }
+
+    /// <summary>A correctly signed webhook sent with a Content-Encoding: 415 (Relay takes identity only), no row.</summary>
+    private static HostileRequest ContentEncoding(Random random)
+    {
+        var provider = Pick(random, "acme", "globex");
+        var json = Encoding.UTF8.GetBytes(provider == "acme" ? Webhooks.AcmeBody() : Webhooks.GlobexBody());
+        var encoding = Pick(random, "gzip", "br", "deflate", "x-unknown", "gzip, identity", "GZIP");
+        // Half the time the bytes really are compressed (and signed as sent), half the time they are plain JSON.
+        var body = random.Next(2) == 0 ? Gzip(json) : json;
+        return new HostileRequest("content-encoding", $"signed {provider} webhook, Content-Encoding: {encoding}, {body.Length} bytes", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{provider}") { Content = JsonContent(body) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Encoding", encoding);
+            ValidCredentials(provider, body)(request);
+            return request;
+        });
+    }
+
+    /// <summary>A correctly signed webhook whose Content-Type only looks like JSON: 415, no row.</summary>
+    private static HostileRequest LaxContentType(Random random)
+    {
+        var provider = Pick(random, "acme", "globex");
+        var body = Encoding.UTF8.GetBytes(provider == "acme" ? Webhooks.AcmeBody() : Webhooks.GlobexBody());
+        var contentType = Pick(random,
+            "application/ json", "text/plain+json", "application/json; charset=latin1", "application/json; charset=utf-16", "text/json",
+            "application/jsonp", "application/json+", "application/+json", "json", "application/x-json", "application / json");
+        return Post("content-type-lax", $"/api/v1/webhooks/{provider}", body, contentType, $"signed, Content-Type: {contentType}", ValidCredentials(provider, body));
+    }
+
+    /// <summary>
+    /// Correctly signed, well-formed JSON that PostgreSQL cannot store where Relay would put it (an over-long or NUL-bearing
+    /// id, an unpaired surrogate, a number beyond numeric, a date beyond timestamptz): 400 naming the field, never 5xx, no row.
+    /// </summary>
+    private static HostileRequest SignedUnstorable(Random random)
+    {
+        var id = $"evt_{random.Next():x}";
+        var type = "invoice.paid";
+        var date = "2026-11-20T10:15:00Z";
+        var data = "{\"id\":\"x_1\"}";
+        var variant = random.Next(8);
+        switch (variant)
+        {
+            case 0: id = id + new string('i', random.Next(256, 3_000)); break;
+            case 1: id = id + "\\u0000"; break;
+            case 2: type = "invoice.\\ud800"; break;
+            case 3: type = new string('t', random.Next(201, 3_000)); break;
+            case 4: date = Pick(random, "0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59.9999999Z"); break;
+            case 5: data = "{\"id\":\"x_1\",\"n\":" + Pick(random, "1e1000000", "-1e1000000", "1e-1000000", "9" + new string('9', 140_000)) + "}"; break;
+            case 6: data = "{\"id\":\"x_1\",\"s\":\"a\\u0000b\"}"; break;
+            default: data = "{\"id\":\"x_1\",\"" + Pick(random, "\\udc00", "k\\ud800") + "\":1}"; break;
+        }
+        var text = $"{{\"eventId\":\"{id}\",\"eventType\":\"{type}\",\"occurredAt\":\"{date}\",\"data\":{data}}}";
+        var body = Encoding.UTF8.GetBytes(text);
+        return Post("signed-unstorable", "/api/v1/webhooks/acme", body, "application/json", $"variant {variant}: {Truncate(text, 200)}", ValidCredentials("acme", body));
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+        return output.ToArray();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -20,6 +20,17 @@ public sealed class AcmeProviderTests
         Assert.Null(acme.Verify(Headers(AcmeProvider.Sign(body, Secret)), body, Secret));
     }
 
+    [Theory]
+    [InlineData("""{"eventId":"e1","eventType":"x","occurredAt":"2026-11-20T10:15:00Z","data":{"id":"x_1","\udc00":1}}""")]
+    [InlineData("""{"eventId":"e1","eventType":"x","occurredAt":"2026-11-20T10:15:00Z","data":{"id":"x_1"},"\udc00":1}""")]
+    public void A_property_name_System_Text_Json_cannot_compare_is_a_validation_error_not_an_exception(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var result = acme.Normalize(document.RootElement);
+        Assert.Null(result.Event);
+        Assert.NotEmpty(result.Errors!);
+    }
+
     [Fact]
     public void Known_vector_matches_openssl()
     {
