@@ -74,16 +74,23 @@ public static class Extensions
     public const string MinDataRateGracePeriodSecondsKey = "Relay:Http:MinDataRateGracePeriodSeconds";
 
     /// <summary>
-    /// Logs, metrics and traces. Tracing is on even with no exporter: the activities are what carry the W3C trace
-    /// context from the gateway to the destination (HTTP headers, outbox rows, message headers).
+    /// Logs, metrics and traces to the collector named by <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (Aspire and the Kubernetes
+    /// manifests set it). Without one, only tracing stays on: its activities are what carry the W3C trace context from
+    /// the gateway to the destination (HTTP headers, outbox rows, message headers), and nothing is recorded unless the
+    /// caller's own trace is sampled. Metrics and log export with nobody to read them are left out: listening to every
+    /// request's measurements for no exporter cost the hot path measurably in ./bench.sh.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Logging.AddOpenTelemetry(logging =>
+        var exporting = IsExporting(builder);
+        if (exporting)
         {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+        }
 
         var openTelemetry = builder.Services.AddOpenTelemetry();
         // Aspire and the Kubernetes manifests set OTEL_SERVICE_NAME, which the SDK reads; name a service started
@@ -92,28 +99,29 @@ public static class Extensions
         {
             openTelemetry.ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName));
         }
-        openTelemetry
-            .WithMetrics(metrics => metrics
+        if (exporting)
+        {
+            openTelemetry.WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddMeter(MassTransitTelemetry, RelayTelemetry))
-            .WithTracing(tracing =>
+                .AddMeter(MassTransitTelemetry, RelayTelemetry));
+        }
+        openTelemetry.WithTracing(tracing =>
+        {
+            tracing
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(MassTransitTelemetry, YarpTelemetry, RelayTelemetry);
+            if (!exporting)
             {
-                tracing
-                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbe(context.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql()
-                    .AddSource(MassTransitTelemetry, YarpTelemetry, RelayTelemetry);
-                if (!IsExporting(builder))
-                {
-                    // Nobody collects the spans: keep the trace context flowing between services (traceparent, the
-                    // outbox), but record nothing unless the caller's own trace is sampled. Recording every span for no
-                    // exporter cost the ingest path about half its throughput in ./bench.sh.
-                    tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
-                }
-            });
+                // Keep the trace context flowing, record nothing unless the caller's own trace is sampled. Recording
+                // every span for no exporter cost the ingest path about half its throughput in ./bench.sh.
+                tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
+            }
+        });
 
         builder.AddOpenTelemetryExporters();
         return builder;
