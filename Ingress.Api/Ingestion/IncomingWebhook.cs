@@ -1,7 +1,6 @@
 using System.Net;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Relay.Ingress.Api.Ingestion;
 
-public sealed record IncomingWebhook(string Provider, ReadOnlyMemory<byte> Body, IHeaderDictionary Headers, IPAddress? SourceIp, string CorrelationId);
+/// <summary>A webhook as it arrived; <see cref="Body"/> is the request's own buffer, stored as it is (no copy).</summary>
+public sealed record IncomingWebhook(string Provider, byte[] Body, IHeaderDictionary Headers, IPAddress? SourceIp, string CorrelationId);

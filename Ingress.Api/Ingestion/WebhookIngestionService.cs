@@ -66,7 +66,7 @@ public sealed partial class WebhookIngestionService(
 
         // System.Text.Json checks the structure, not the UTF-8 inside strings (it fails only later, when a string is
         // read); bytes that are not UTF-8 are not JSON, so reject them with the other malformed bodies.
-        if (!System.Text.Unicode.Utf8.IsValid(webhook.Body.Span))
+        if (!System.Text.Unicode.Utf8.IsValid(webhook.Body))
         {
             return Fail(ApiError.Validation("Request body must be a JSON object", new { body = "must be UTF-8 encoded JSON" }));
         }
@@ -97,7 +97,7 @@ public sealed partial class WebhookIngestionService(
         {
             rejection = ApiError.NotFound($"No active integration for provider '{provider}'");
         }
-        else if (adapter.Verify(webhook.Headers, webhook.Body.Span, integration.Secret) is { } verificationError)
+        else if (adapter.Verify(webhook.Headers, webhook.Body, integration.Secret) is { } verificationError)
         {
             rejection = ApiError.Unauthorized(verificationError);
         }
@@ -164,8 +164,8 @@ public sealed partial class WebhookIngestionService(
             ExternalEventId: normalized.ExternalEventId,
             IdempotencyKey: idempotencyKey,
             RequestHeaders: SerializeHeaders(webhook.Headers, sourceIp),
-            RawBody: webhook.Body.ToArray(),
-            RawBodyFitsJsonb: JsonbInspector.Inspect(webhook.Body.Span).Storable,
+            RawBody: webhook.Body,
+            RawBodyFitsJsonb: JsonbInspector.Inspect(webhook.Body).Storable,
             SourceIp: sourceIp?.ToString(),
             ReceivedAt: now,
             EventType: normalized.EventType,
