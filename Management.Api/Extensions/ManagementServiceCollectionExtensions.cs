@@ -2,6 +2,8 @@ using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Security;
+using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Apis;
 using Relay.Management.Api.Data;
 using Relay.Management.Api.Replays;
@@ -20,6 +22,8 @@ public static class ManagementServiceCollectionExtensions
         builder.AddManagementKeyCheck();
 
         builder.AddRelayDatabase();
+        // Destination signing secrets are stored encrypted.
+        builder.AddRelaySecretProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
         // Publishes ReplayRequested through the outbox; this service has no consumers.
@@ -42,6 +46,7 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<AuditEntryRepository>();
         builder.Services.AddSingleton<ReplayRequestRepository>();
         builder.Services.AddSingleton<ReplayService>();
+        builder.Services.AddHostedService<DefaultDestinationBackfill>();
         return builder;
     }
 

@@ -6,4 +6,7 @@ namespace Relay.Infrastructure.Security;
 public static class SecretPurposes
 {
     public const string IntegrationSecret = "integration-secret";
+
+    /// <summary>A destination's <c>whsec_</c> secret, with which every delivery to it is signed.</summary>
+    public const string DestinationSigningSecret = "destination-signing-secret";
 }

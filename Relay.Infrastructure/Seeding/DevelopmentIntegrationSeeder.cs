@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Data.Integrations;
+using Relay.Infrastructure.Destinations;
 using Relay.Infrastructure.Security;
 
 namespace Relay.Infrastructure.Seeding;
@@ -24,7 +25,8 @@ public sealed class DevelopmentIntegrationSeeder(IntegrationRepository integrati
         foreach (var (provider, name, secret) in Seeds)
         {
             var callbackUrl = $"{baseUrl}/api/v1/internal/delivery-sink/{provider}";
-            if (await integrations.InsertIfMissingAsync(provider, name, protector.Protect(secret, SecretPurposes.IntegrationSecret), callbackUrl, timeProvider.GetUtcNow(), cancellationToken))
+            if (await integrations.InsertIfMissingAsync(provider, name, protector.Protect(secret, SecretPurposes.IntegrationSecret), callbackUrl,
+                protector.Protect(SigningSecrets.Generate(), SecretPurposes.DestinationSigningSecret), timeProvider.GetUtcNow(), cancellationToken))
             {
                 logger.LogInformation("Seeded development integration {Provider} -> {CallbackUrl}", provider, callbackUrl);
             }

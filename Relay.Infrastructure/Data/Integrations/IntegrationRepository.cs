@@ -33,16 +33,24 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
         return rows.AsList();
     }
 
-    /// <summary>Creates the integration unless one exists for the provider (seeding must not overwrite an operator's changes).</summary>
-    public async Task<bool> InsertIfMissingAsync(string provider, string name, string encryptedSecret, string callbackUrl, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the integration and its default destination unless one exists for the provider (seeding must not
+    /// overwrite an operator's changes). <paramref name="encryptedSigningSecret"/> is the default destination's.
+    /// </summary>
+    public async Task<bool> InsertIfMissingAsync(string provider, string name, string encryptedSecret, string callbackUrl, string encryptedSigningSecret, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
-            VALUES (@id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now)
-            ON CONFLICT (provider) DO NOTHING
-            """, new { id = Guid.CreateVersion7(now), provider, name, encryptedSecret, callbackUrl, now }, cancellationToken: cancellationToken));
+            WITH integration AS (
+                INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
+                VALUES (@id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now)
+                ON CONFLICT (provider) DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO destinations (id, integration_id, is_default, signing_secret, created_at, updated_at)
+            SELECT @destinationId, id, true, @encryptedSigningSecret, @now, @now FROM integration
+            """, new { id = Guid.CreateVersion7(now), destinationId = Guid.CreateVersion7(now), provider, name, encryptedSecret, callbackUrl, encryptedSigningSecret, now }, cancellationToken: cancellationToken));
         return inserted == 1;
     }
 }
