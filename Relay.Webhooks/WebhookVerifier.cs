@@ -17,6 +17,7 @@ public sealed class WebhookVerifier
     // characters is far longer than any sender's (msg_ + 27 characters is typical); 4,096 characters of signatures
     // hold about 85 v1 entries.
     private const int MaxSignatureHeaderLength = 4096;
+    // The digits of long.MaxValue; anything longer cannot be a timestamp and is not parsed.
     private const int MaxTimestampLength = 19;
 
     // Expected MACs for up to this many secrets live on the stack.
