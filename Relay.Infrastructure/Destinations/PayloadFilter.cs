@@ -64,7 +64,8 @@ public sealed class PayloadFilter
     public static bool TryParse(string? source, [NotNullWhen(true)] out PayloadFilter? filter, [NotNullWhen(false)] out string? error)
     {
         filter = null;
-        if (string.IsNullOrWhiteSpace(source))
+        // Whitespace alone is the parser's to report, with JSON's idea of whitespace.
+        if (string.IsNullOrEmpty(source))
         {
             error = "the filter is empty";
             return false;

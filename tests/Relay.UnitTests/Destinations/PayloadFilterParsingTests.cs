@@ -50,6 +50,7 @@ public sealed class PayloadFilterParsingTests
     [Theory]
     [InlineData("", "the filter is empty")]
     [InlineData(" \t\n", "the filter is empty")]
+    [InlineData("\u00a0", "unexpected character U+00A0 at position 1")]
     [InlineData(null, "the filter is empty")]
     [InlineData("$.a", "expected a comparison (==, !=, <, <=, >, >=) or 'in' after the path but found the end of the filter at position 4")]
     [InlineData("$.a ==", $"expected {Literal} after '==' but found the end of the filter at position 7")]
