@@ -30,8 +30,9 @@ namespace Relay.Infrastructure.Destinations;
 /// A payload string that is not Unicode text (an unpaired surrogate escape, invalid UTF-8) equals no literal.
 /// </para>
 /// <para>
-/// Evaluation walks at most the path's steps from the root, never the whole payload, allocates nothing and never
-/// throws, whatever the <see cref="JsonElement"/> (any root kind, any depth, an element of a disposed document).
+/// Evaluation reads only along the paths (each step scans one object's properties, the last of duplicate names
+/// winning as in jsonb, or finds one array element), never the whole payload; it allocates nothing and never throws,
+/// whatever the <see cref="JsonElement"/> (any root kind, any depth, an element of a disposed document).
 /// </para>
 /// </remarks>
 public sealed class PayloadFilter
