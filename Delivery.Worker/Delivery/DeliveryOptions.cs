@@ -30,11 +30,45 @@ public sealed class DeliveryOptions
     /// </summary>
     public int LeaseSeconds { get; set; } = 60;
 
+    /// <summary>The longest wait between attempts of a destination that sets no maximum of its own (also bounds <c>Retry-After</c>).</summary>
+    public int MaxRetryDelaySeconds { get; set; } = 3600;
+
+    /// <summary>Deliveries to one destination in flight at once in this worker, so one slow endpoint cannot take every slot.</summary>
+    public int MaxInFlightPerDestination { get; set; } = 8;
+
+    /// <summary>Consecutive failed attempts to a destination that open its circuit (nothing is sent for a cooldown).</summary>
+    public int CircuitBreakerFailures { get; set; } = 5;
+
+    /// <summary>The first cooldown of an open circuit; it doubles after each failed probe, up to <see cref="CircuitBreakerMaxOpenSeconds"/>.</summary>
+    public double CircuitBreakerOpenSeconds { get; set; } = 30;
+
+    public double CircuitBreakerMaxOpenSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// A destination is disabled automatically once it has failed this many attempts in a row, over at least
+    /// <see cref="AutoDisableAfterSeconds"/> (both must hold), so a long-dead endpoint stops being tried.
+    /// </summary>
+    public int AutoDisableAfterFailures { get; set; } = 100;
+
+    public double AutoDisableAfterSeconds { get; set; } = 86400;
+
+    /// <summary>How long a delivery waits when the destination's gate says not now (probe in flight, in-flight limit).</summary>
+    public int DeferMs { get; set; } = 1000;
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    public TimeSpan CircuitOpen => TimeSpan.FromSeconds(CircuitBreakerOpenSeconds);
+
+    public TimeSpan CircuitMaxOpen => TimeSpan.FromSeconds(Math.Max(CircuitBreakerMaxOpenSeconds, CircuitBreakerOpenSeconds));
+
+    public TimeSpan CircuitProbeWait => TimeSpan.FromMilliseconds(DeferMs);
+
+    public TimeSpan AutoDisablePeriod => TimeSpan.FromSeconds(AutoDisableAfterSeconds);
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     internal static bool IsValid(DeliveryOptions options) =>
-        options is { MaxAttempts: >= 1, RetryBaseDelayMs: >= 0, TimeoutSeconds: >= 1, Concurrency: >= 1, SchedulerIntervalMs: >= 10, SchedulerBatchSize: >= 1, PendingGraceSeconds: >= 1 }
+        options is { MaxAttempts: >= 1, RetryBaseDelayMs: >= 0, TimeoutSeconds: >= 1, Concurrency: >= 1, SchedulerIntervalMs: >= 10, SchedulerBatchSize: >= 1, PendingGraceSeconds: >= 1,
+            MaxRetryDelaySeconds: >= 1, MaxInFlightPerDestination: >= 1, CircuitBreakerFailures: >= 1, CircuitBreakerOpenSeconds: > 0, AutoDisableAfterFailures: >= 1, AutoDisableAfterSeconds: >= 0, DeferMs: >= 10 }
         && options.LeaseSeconds >= options.TimeoutSeconds + 5;
 }

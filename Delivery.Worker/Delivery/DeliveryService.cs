@@ -1,19 +1,28 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Relay.Delivery.Worker.Persistence;
+using Relay.Infrastructure.Security;
+using Relay.Infrastructure.Security.Outbound;
+using Relay.Webhooks;
 
 namespace Relay.Delivery.Worker.Delivery;
 
 /// <summary>
-/// Delivers one event: claim it, POST its normalized payload to the integration's callback URL, and record the
-/// attempt with its consequences (processed, retry scheduled, or failed) in one lease-guarded transaction.
+/// Delivers events: fans an accepted event out to the destinations that want it, decides for each delivery whether
+/// it may go now (destination paused, disabled, circuit open, at its limits), claims the ones that may, POSTs the
+/// normalized payload signed the Standard Webhooks way, and records each attempt with its consequences (succeeded,
+/// retry scheduled, failed; the destination's health) in one lease-guarded transaction.
 /// </summary>
 public sealed class DeliveryService(
     DeliveryRepository repository,
+    DestinationFilters filters,
+    DestinationGate gate,
+    SecretProtector protector,
     IHttpClientFactory httpClientFactory,
     DeliveryTelemetry telemetry,
     IOptions<DeliveryOptions> options,
@@ -24,50 +33,121 @@ public sealed class DeliveryService(
     internal const int ResponseExcerptBytes = 2048;
     internal const int MaxErrorLength = 1000;
     internal const string InactiveIntegrationError = "Integration is inactive";
+    internal const string DeletedDestinationError = "Destination deleted";
 
     private static readonly TimeSpan[] RecordRetryDelays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 
+    // Until Management.Api has given an older destination its signing secret (it does so at start).
+    private static readonly TimeSpan MissingSecretDelay = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// Delivers the event if this call wins the claim. A message for an event that is already delivered, in flight
-    /// elsewhere or not due yet does nothing, so a redelivered or duplicated message never repeats an attempt.
+    /// Fans the event out (unless that happened already: a redelivered message does nothing) and delivers what it
+    /// made. Returns when those attempts are recorded.
     /// </summary>
-    public async Task DeliverAsync(Guid eventId, CancellationToken cancellationToken)
+    public async Task HandleEventAsync(Guid eventId, CancellationToken cancellationToken)
     {
-        var claim = await repository.TryClaimAsync(eventId, options.Value.Lease, cancellationToken);
-        if (claim is null)
+        var fanOut = await repository.FanOutAsync(eventId, filters.Matches, TimeSpan.FromSeconds(options.Value.PendingGraceSeconds), cancellationToken);
+        if (fanOut is null || fanOut.AlreadyFannedOut)
         {
-            logger.LogDebug("Event {EventId} not claimable (delivered, in flight or not due); nothing to do", eventId);
+            logger.LogDebug("Event {EventId} unknown or fanned out already; nothing to do", eventId);
             return;
         }
-        await DeliverClaimedAsync(claim);
+        if (fanOut.Deliveries.Count == 0)
+        {
+            logger.LogInformation("Event {EventId} matched no destination; nothing to deliver", eventId);
+            return;
+        }
+        var claims = await ClaimAsync(fanOut.Deliveries, anyTime: true, cancellationToken);
+        await Task.WhenAll(claims.Select(DeliverClaimedAsync));
     }
 
     /// <summary>
-    /// Makes and records the attempt of a claimed event. Deliberately not cancellable: once claimed, the attempt
-    /// runs to its end (bounded by the delivery timeout) and is recorded, also while the host shuts down.
+    /// Claims those of <paramref name="candidates"/> that may go now; defers or holds the others without an attempt.
+    /// Every returned claim has passed its destination's gate and must be finished with <see cref="DeliverClaimedAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(IReadOnlyList<DeliveryCandidate> candidates, bool anyTime, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = timeProvider.GetUtcNow();
+        var go = new List<(DeliveryCandidate, TimeSpan)>(candidates.Count);
+        var gated = new HashSet<Guid>();
+        var deferrals = new List<(Guid, DateTime)>();
+        foreach (var candidate in candidates)
+        {
+            // The lease outlasts the attempt's own timeout, whatever the destination set it to.
+            var lease = TimeSpan.FromSeconds(Math.Max(settings.LeaseSeconds, (candidate.TimeoutSeconds ?? settings.TimeoutSeconds) + 30));
+            if (!candidate.IntegrationActive || candidate.Deleted)
+            {
+                go.Add((candidate, lease)); // fails at once, without a request
+            }
+            else if (candidate.Paused || candidate.Disabled)
+            {
+                deferrals.Add((candidate.DeliveryId, DeliveryRepository.Held));
+            }
+            else if (candidate.SigningSecret is null)
+            {
+                deferrals.Add((candidate.DeliveryId, (now + MissingSecretDelay).UtcDateTime));
+            }
+            else if (gate.TryEnter(candidate.DestinationId, candidate.RateLimitPerSecond) is { Allowed: false } decision)
+            {
+                telemetry.Deferred.Add(1, new KeyValuePair<string, object?>("relay.reason", decision.Reason));
+                deferrals.Add((candidate.DeliveryId, decision.RetryAt.UtcDateTime));
+            }
+            else
+            {
+                gated.Add(candidate.DeliveryId);
+                go.Add((candidate, lease));
+            }
+        }
+
+        IReadOnlyList<ClaimedDelivery> claims = [];
+        try
+        {
+            await repository.DeferAsync(deferrals, cancellationToken);
+            claims = await repository.ClaimAsync(go, anyTime, cancellationToken);
+        }
+        finally
+        {
+            // What passed the gate but was not claimed (taken by another claim, or the database failed) leaves it.
+            var claimed = claims.Select(c => c.DeliveryId).ToHashSet();
+            foreach (var (candidate, _) in go.Where(g => gated.Contains(g.Item1.DeliveryId) && !claimed.Contains(g.Item1.DeliveryId)))
+            {
+                gate.Exit(candidate.DestinationId, succeeded: null);
+            }
+        }
+        return claims;
+    }
+
+    /// <summary>
+    /// Makes and records the attempt of a claimed delivery. Deliberately not cancellable: once claimed, the attempt
+    /// runs to its end (bounded by the destination's timeout) and is recorded, also while the host shuts down.
     /// </summary>
     public async Task DeliverClaimedAsync(ClaimedDelivery claim)
     {
+        var target = claim.Target;
         using var activity = DeliveryTelemetry.ActivitySource.StartActivity("deliver event", ActivityKind.Client);
         activity?.SetTag("relay.event_id", claim.EventId);
-        activity?.SetTag("relay.provider", claim.Provider);
+        activity?.SetTag("relay.delivery_id", claim.DeliveryId);
+        activity?.SetTag("relay.destination_id", target.DestinationId);
+        activity?.SetTag("relay.provider", target.Provider);
         activity?.SetTag("relay.attempt_no", claim.AttemptNo);
-        activity?.SetTag("relay.correlation_id", claim.CorrelationId);
+        activity?.SetTag("relay.correlation_id", target.CorrelationId);
 
+        var settings = options.Value;
+        var policy = DeliveryPolicy.For(settings, target.MaxAttempts, target.RetryScheduleMs, target.RetryJitterPercent, target.MaxRetryDelayMs, target.TimeoutSeconds, target.RateLimitPerSecond);
         DeliveryAttemptResult result;
-        DeliveryVerdict verdict;
-        if (!claim.IntegrationActive)
+        DateTimeOffset? circuitOpenUntil = null;
+        if (!target.IntegrationActive || target.Deleted)
         {
-            // No request is made, so no attempt is counted; the event fails at once, as in the seed.
-            result = new DeliveryAttemptResult(false, false, null, null, InactiveIntegrationError, 0);
-            verdict = new DeliveryVerdict(DeliveryVerdictKind.Failed, claim.AttemptNo, null, null);
+            // No request is made, so no attempt is counted; the delivery fails at once, as the seed fails the event.
+            result = DeliveryAttemptResult.NotAttempted(target.IntegrationActive ? DeletedDestinationError : InactiveIntegrationError);
         }
         else
         {
-            result = await SendAsync(claim);
-            var settings = options.Value;
-            verdict = RetryPolicy.Decide(result.Succeeded, claim.ProcessingAttempts, claim.AttemptBudgetStart, settings.MaxAttempts, settings.RetryBaseDelayMs);
+            result = await SendAsync(claim, policy);
+            circuitOpenUntil = gate.Exit(target.DestinationId, result.Attempted ? result.Succeeded : null);
         }
+        var verdict = RetryPolicy.Decide(result, claim.Attempts, claim.AttemptBudgetStart, policy, Random.Shared.NextDouble() * 2 - 1);
         activity?.SetTag("relay.delivery.outcome", verdict.Kind.ToString());
         if (result.HttpStatus is { } httpStatus)
         {
@@ -79,59 +159,70 @@ public sealed class DeliveryService(
         }
 
         var (action, details) = AuditFor(claim, result, verdict);
-        if (!await RecordAsync(claim, result, verdict, action, details))
+        var context = new RecordContext(action, details, circuitOpenUntil, settings.AutoDisableAfterFailures, settings.AutoDisablePeriod, timeProvider.GetUtcNow());
+        var recorded = await RecordAsync(claim, result, verdict, context);
+        if (!recorded.Recorded)
         {
             telemetry.LostLeases.Add(1);
-            logger.LogWarning("Outcome of attempt {AttemptNo} for event {EventId} discarded: its lease was taken over (replayed or presumed dead meanwhile)", claim.AttemptNo, claim.EventId);
+            logger.LogWarning("Outcome of attempt {AttemptNo} of delivery {DeliveryId} (event {EventId}) discarded: its lease was taken over (replayed or presumed dead meanwhile)", claim.AttemptNo, claim.DeliveryId, claim.EventId);
             return;
+        }
+        if (recorded.DisabledReason is { } reason)
+        {
+            telemetry.DestinationsDisabled.Add(1);
+            logger.LogWarning("Destination {DestinationId} disabled: {Reason}", target.DestinationId, reason);
         }
 
         switch (verdict.Kind)
         {
             case DeliveryVerdictKind.Processed:
-                logger.LogInformation("Event {EventId} delivered on attempt {AttemptNo} ({HttpStatus}, {DurationMs} ms)", claim.EventId, verdict.AttemptNo, result.HttpStatus, result.DurationMs);
+                logger.LogInformation("Event {EventId} delivered to destination {DestinationId} on attempt {AttemptNo} ({HttpStatus}, {DurationMs} ms)", claim.EventId, target.DestinationId, verdict.AttemptNo, result.HttpStatus, result.DurationMs);
                 break;
             case DeliveryVerdictKind.RetryScheduled:
-                logger.LogInformation("Event {EventId} attempt {AttemptNo} failed ({Error}); attempt {NextAttemptNo} in {Delay}", claim.EventId, verdict.AttemptNo, result.Error, verdict.NextAttemptNo, verdict.Delay);
+                logger.LogInformation("Event {EventId} attempt {AttemptNo} to destination {DestinationId} failed ({Error}); attempt {NextAttemptNo} in {Delay}", claim.EventId, verdict.AttemptNo, target.DestinationId, result.Error, verdict.NextAttemptNo, verdict.Delay);
                 break;
             default:
-                logger.LogWarning("Event {EventId} failed on attempt {AttemptNo}: {Error}", claim.EventId, verdict.AttemptNo, result.Error);
+                logger.LogWarning("Event {EventId} failed for destination {DestinationId} on attempt {AttemptNo}: {Error}", claim.EventId, target.DestinationId, verdict.AttemptNo, result.Error);
                 break;
         }
     }
 
-    private async Task<DeliveryAttemptResult> SendAsync(ClaimedDelivery claim)
+    private async Task<DeliveryAttemptResult> SendAsync(ClaimedDelivery claim, DeliveryPolicy policy)
     {
-        var settings = options.Value;
-        var tags = new TagList { { "relay.provider", claim.Provider } };
+        var target = claim.Target;
+        var tags = new TagList { { "relay.provider", target.Provider } };
         telemetry.Attempts.Add(1, tags);
         var started = timeProvider.GetTimestamp();
-        using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
+        using var timeout = new CancellationTokenSource(policy.Timeout, timeProvider);
         int? httpStatus = null;
         string? body = null;
         string? error;
+        TimeSpan? retryAfter = null;
+        var retryable = true;
         var succeeded = false;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, claim.CallbackUrl)
-            {
-                Content = new StringContent(claim.Payload, Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
-            };
-            request.Headers.TryAddWithoutValidation("x-integration-provider", claim.Provider);
-            request.Headers.TryAddWithoutValidation("x-event-id", claim.EventId.ToString());
-            request.Headers.TryAddWithoutValidation("x-correlation-id", HeaderSafe(claim.CorrelationId));
+            using var request = BuildRequest(target, timeProvider.GetUtcNow());
             var client = httpClientFactory.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             httpStatus = (int)response.StatusCode;
             succeeded = response.IsSuccessStatusCode;
+            retryAfter = RetryAfterOf(response, timeProvider.GetUtcNow());
+            retryable = response.StatusCode != HttpStatusCode.Gone;
             body = await ReadExcerptAsync(response, timeout.Token);
             error = succeeded ? null : $"Callback answered HTTP {httpStatus}";
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             error = httpStatus is null
-                ? $"Delivery timed out after {settings.TimeoutSeconds} s"
+                ? $"Delivery timed out after {policy.Timeout.TotalSeconds:0.###} s"
                 : succeeded ? null : $"Callback answered HTTP {httpStatus}";
+        }
+        catch (OutboundRequestBlockedException blocked)
+        {
+            // Refused before anything was sent; the same URL will be refused again, so there is no point retrying.
+            error = $"Refused by the outbound address policy: {blocked.Message}";
+            retryable = false;
         }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or UriFormatException or NotSupportedException or IOException)
         {
@@ -143,7 +234,65 @@ public sealed class DeliveryService(
         var elapsed = timeProvider.GetElapsedTime(started);
         telemetry.Duration.Record(elapsed.TotalMilliseconds, tags);
         (succeeded ? telemetry.Successes : telemetry.Failures).Add(1, tags);
-        return new DeliveryAttemptResult(true, succeeded, httpStatus, body, Truncate(error, MaxErrorLength), (int)Math.Min(int.MaxValue, Math.Ceiling(elapsed.TotalMilliseconds)));
+        return new DeliveryAttemptResult(true, succeeded, httpStatus, body, Truncate(error, MaxErrorLength),
+            (int)Math.Min(int.MaxValue, Math.Ceiling(elapsed.TotalMilliseconds)), retryable, retryAfter);
+    }
+
+    /// <summary>
+    /// The POST: the normalized payload, the seed's headers, the destination's own headers, and the Standard Webhooks
+    /// signature over exactly the bytes sent, by the current secret and, during a rotation's grace window, the previous one.
+    /// </summary>
+    internal HttpRequestMessage BuildRequest(DeliveryCandidate target, DateTimeOffset now)
+    {
+        var body = Encoding.UTF8.GetBytes(target.Payload);
+        var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        foreach (var (name, value) in CustomHeaders(target.HeadersJson))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        request.Headers.TryAddWithoutValidation("x-integration-provider", target.Provider);
+        request.Headers.TryAddWithoutValidation("x-event-id", target.EventId.ToString());
+        request.Headers.TryAddWithoutValidation("x-correlation-id", HeaderSafe(target.CorrelationId));
+
+        // The event id: the same on every retry and replay, so a receiver can drop what it has seen.
+        var webhookId = target.EventId.ToString();
+        var timestamp = now.ToUnixTimeSeconds();
+        var secrets = new List<WebhookSecret>(2) { WebhookSecret.Parse(protector.Unprotect(target.SigningSecret!, SecretPurposes.DestinationSigningSecret)) };
+        if (target.PreviousSigningSecret is { } previous && target.PreviousSecretExpiresAt is { } expires
+            && new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) > now)
+        {
+            secrets.Add(WebhookSecret.Parse(protector.Unprotect(previous, SecretPurposes.DestinationSigningSecret)));
+        }
+        request.Headers.TryAddWithoutValidation(WebhookHeaders.Id, webhookId);
+        request.Headers.TryAddWithoutValidation(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookHeaders.Signature, WebhookSigner.SignatureHeader(secrets, webhookId, timestamp, body));
+        return request;
+    }
+
+    private IEnumerable<(string Name, string Value)> CustomHeaders(string headersJson)
+    {
+        using var document = JsonDocument.Parse(headersJson);
+        var headers = new List<(string, string)>();
+        foreach (var header in document.RootElement.EnumerateObject())
+        {
+            if (header.Value.GetString() is { } encrypted)
+            {
+                headers.Add((header.Name, protector.Unprotect(encrypted, SecretPurposes.DestinationHeader)));
+            }
+        }
+        return headers;
+    }
+
+    /// <summary>A 429 or 503's <c>Retry-After</c> (seconds or an HTTP date), as a wait from now.</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+        var wait = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - now : null);
+        return wait is { } value && value > TimeSpan.Zero ? value : null;
     }
 
     /// <summary>The first 2 KB of the answer, as text PostgreSQL accepts (no NUL characters).</summary>
@@ -172,7 +321,7 @@ public sealed class DeliveryService(
         }
     }
 
-    private async Task<bool> RecordAsync(ClaimedDelivery claim, DeliveryAttemptResult result, DeliveryVerdict verdict, string action, string details)
+    private async Task<RecordResult> RecordAsync(ClaimedDelivery claim, DeliveryAttemptResult result, DeliveryVerdict verdict, RecordContext context)
     {
         // The request has been made; losing its outcome to a database blip would deliver it again after the lease
         // expires, so try a little harder before giving up.
@@ -180,11 +329,11 @@ public sealed class DeliveryService(
         {
             try
             {
-                return await repository.RecordAsync(claim, result, verdict, result.Error, action, details, CancellationToken.None);
+                return await repository.RecordAsync(claim, result, verdict, context, CancellationToken.None);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException && attempt < RecordRetryDelays.Length)
             {
-                logger.LogWarning("Recording attempt {AttemptNo} of event {EventId} failed ({Message}); retrying", claim.AttemptNo, claim.EventId, exception.Message);
+                logger.LogWarning("Recording attempt {AttemptNo} of delivery {DeliveryId} failed ({Message}); retrying", claim.AttemptNo, claim.DeliveryId, exception.Message);
                 await Task.Delay(RecordRetryDelays[attempt], timeProvider);
             }
         }
@@ -197,22 +346,28 @@ public sealed class DeliveryService(
             attemptNo = verdict.AttemptNo,
             httpStatus = result.HttpStatus,
             durationMs = result.DurationMs,
-            correlationId = claim.CorrelationId,
+            correlationId = claim.Target.CorrelationId,
             replayRequestId = claim.ReplayRequestId,
+            destinationId = claim.Target.DestinationId,
+            deliveryId = claim.DeliveryId,
         })),
         DeliveryVerdictKind.RetryScheduled => ("event.retry_scheduled", Serialize(new
         {
             attemptNo = verdict.NextAttemptNo,
             delayMs = (long)verdict.Delay!.Value.TotalMilliseconds,
-            correlationId = claim.CorrelationId,
+            correlationId = claim.Target.CorrelationId,
             reason = result.Error,
+            destinationId = claim.Target.DestinationId,
+            deliveryId = claim.DeliveryId,
         })),
         _ => ("event.failed", Serialize(new
         {
             attemptNo = verdict.AttemptNo,
-            correlationId = claim.CorrelationId,
+            correlationId = claim.Target.CorrelationId,
             reason = result.Error,
             replayRequestId = claim.ReplayRequestId,
+            destinationId = claim.Target.DestinationId,
+            deliveryId = claim.DeliveryId,
         })),
     };
 

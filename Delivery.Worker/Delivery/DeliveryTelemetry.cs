@@ -19,6 +19,8 @@ public sealed class DeliveryTelemetry : IDisposable
         Successes = meter.CreateCounter<long>("relay.delivery.successes", description: "Delivery attempts answered with 2xx");
         Failures = meter.CreateCounter<long>("relay.delivery.failures", description: "Delivery attempts that failed (non-2xx, timeout, network error)");
         Duration = meter.CreateHistogram<double>("relay.delivery.duration", unit: "ms", description: "Duration of HTTP delivery attempts");
+        Deferred = meter.CreateCounter<long>("relay.delivery.deferred", description: "Deliveries put off without an attempt (circuit open, in-flight or rate limit of their destination)");
+        DestinationsDisabled = meter.CreateCounter<long>("relay.delivery.destinations_disabled", description: "Destinations disabled automatically (410 Gone, or failing too long)");
         LostLeases = meter.CreateCounter<long>("relay.delivery.lost_leases", description: "Outcomes discarded because the event's lease had passed to another claim");
     }
 
@@ -27,6 +29,8 @@ public sealed class DeliveryTelemetry : IDisposable
     public Counter<long> Failures { get; }
     public Histogram<double> Duration { get; }
     public Counter<long> LostLeases { get; }
+    public Counter<long> Deferred { get; }
+    public Counter<long> DestinationsDisabled { get; }
 
     public void Dispose() => meter.Dispose();
 }

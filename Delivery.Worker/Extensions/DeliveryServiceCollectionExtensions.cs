@@ -8,6 +8,7 @@ using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Security;
 using Relay.Infrastructure.Security.Outbound;
 
 namespace Relay.Delivery.Worker.Extensions;
@@ -18,16 +19,19 @@ public static class DeliveryServiceCollectionExtensions
     {
         builder.AddRelayDatabase();
         builder.AddRelayRedis();
+        // Destination signing secrets and custom header values are stored encrypted.
+        builder.AddRelaySecretProtection();
         builder.Services.AddOptions<DeliveryOptions>()
             .BindConfiguration(DeliveryOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerBatchSize and PendingGraceSeconds must be positive, RetryBaseDelayMs not negative, and LeaseSeconds at least TimeoutSeconds + 5")
+            .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerBatchSize, PendingGraceSeconds, MaxRetryDelaySeconds, MaxInFlightPerDestination, CircuitBreakerFailures, CircuitBreakerOpenSeconds, AutoDisableAfterFailures and DeferMs must be positive, RetryBaseDelayMs and AutoDisableAfterSeconds not negative, and LeaseSeconds at least TimeoutSeconds + 5")
             .ValidateOnStart();
 
         builder.AddRelayMessaging(consumers =>
         {
             consumers.AddConsumer<EventAcceptedConsumer, EventAcceptedConsumerDefinition>();
             consumers.AddConsumer<EventReplayedConsumer, EventReplayedConsumerDefinition>();
+            consumers.AddConsumer<DestinationResumedConsumer, DestinationResumedConsumerDefinition>();
         });
         // SSRF protection for callback URLs (Relay:Outbound); refuses to start with an allow-list in Production.
         builder.AddRelayOutboundProtection();
@@ -35,6 +39,8 @@ public static class DeliveryServiceCollectionExtensions
 
         builder.Services.AddSingleton<DeliveryTelemetry>();
         builder.Services.AddSingleton<DeliveryRepository>();
+        builder.Services.AddSingleton<DestinationFilters>();
+        builder.Services.AddSingleton<DestinationGate>();
         builder.Services.AddSingleton<DeliveryService>();
         // Registered after the bus, so on shutdown it stops (and drains its deliveries) before the bus does.
         builder.Services.AddHostedService<DeliveryScheduler>();

@@ -5,153 +5,373 @@ using Relay.Delivery.Worker.Delivery;
 namespace Relay.Delivery.Worker.Persistence;
 
 /// <summary>
-/// Claims, lease-guarded outcome recording and the scheduler's sweep, all in PostgreSQL. Claiming is an
-/// <c>UPDATE</c> with a status guard, so any number of consumers and scheduler replicas can race for an event and
-/// exactly one wins; recording is guarded by the claim's lease, so an outcome whose lease has been taken over
-/// (worker presumed dead, or the event replayed meanwhile) changes nothing.
+/// Fan-out, claims, lease-guarded outcome recording and the scheduler's sweeps, all in PostgreSQL. Every
+/// transaction that changes a delivery's status first locks its event row, so the event's status (derived from its
+/// deliveries) is computed by one writer at a time and always from committed state. Claiming is an <c>UPDATE</c>
+/// with a status guard, so any number of consumers and scheduler replicas can race for a delivery and exactly one
+/// wins; recording is guarded by the claim's lease, so an outcome whose lease has been taken over (worker presumed
+/// dead, or the event replayed meanwhile) changes nothing.
 /// </summary>
 public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 {
-    private const string ClaimSet =
+    /// <summary>Deferred to PostgreSQL's 'infinity': held (paused or disabled destination), never due by time.</summary>
+    public static readonly DateTime Held = DateTime.MaxValue;
+
+    private const string EventColumns =
         """
-        status = 'processing', lease_id = gen_random_uuid(),
-        lease_expires_at = now() + CAST(@LeaseSeconds AS double precision) * interval '1 second', updated_at = now()
+        e.id AS event_id, e.integration_id, e.provider, e.event_type, e.normalized_payload::text AS payload, e.correlation_id
         """;
 
-    private const string ClaimReturning =
+    private const string DestinationColumns =
         """
-        e.id, e.integration_id, e.provider, e.normalized_payload::text AS payload, e.processing_attempts, e.attempt_budget_start,
-        e.correlation_id, e.replay_request_id, e.lease_id
+        i.is_active AS integration_active,
+        d.id AS destination_id, d.is_default, coalesce(d.url, i.callback_url) AS url, d.headers::text AS headers_json,
+        d.timeout_seconds, d.max_attempts, d.retry_schedule_ms, d.retry_jitter_percent, d.max_retry_delay_ms,
+        d.rate_limit_per_second, d.paused,
+        (h.disabled_at IS NOT NULL AND h.disabled_at > coalesce(d.resumed_at, '-infinity')) AS disabled,
+        d.deleted_at IS NOT NULL AS deleted, d.resumed_at, d.signing_secret, d.previous_signing_secret,
+        d.previous_secret_expires_at, d.event_types, d.payload_filter, d.updated_at AS destination_updated_at
         """;
 
-    private const string ClaimSelect =
-        """
-        SELECT c.id, c.integration_id, c.provider, c.payload, c.processing_attempts, c.attempt_budget_start, c.correlation_id,
-               c.replay_request_id, c.lease_id, i.callback_url, i.is_active
-        FROM claimed c JOIN integrations i ON i.id = c.integration_id
-        """;
-
-    // A pending event is due as soon as it exists (Ingress and replays set next_attempt_at to "now" by their own
-    // clock, which may run ahead of the database's); a retrying one only once its delay has passed.
-    private const string ClaimOneSql =
+    private const string CandidateColumns =
         $"""
-        WITH claimed AS (
-            UPDATE normalized_events e SET {ClaimSet}
-            WHERE id = @EventId AND (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= now()))
-            RETURNING {ClaimReturning}
-        )
-        {ClaimSelect}
+        v.id AS delivery_id, v.status, v.attempts, v.attempt_budget_start, v.replay_request_id, v.recovery_id,
+        {EventColumns}, {DestinationColumns}
         """;
 
-    // Due retries; pending events whose message never came (lost, or sitting in an error queue); and events whose
-    // worker died mid-delivery (lease expired). SKIP LOCKED lets scheduler replicas share the sweep.
-    private const string ClaimDueSql =
-        $"""
-        WITH due AS (
-            SELECT id FROM normalized_events
-            WHERE (status = 'retrying' AND next_attempt_at <= now())
-               OR (status = 'pending' AND next_attempt_at <= now() - CAST(@PendingGraceSeconds AS double precision) * interval '1 second')
-               OR (status = 'processing' AND lease_expires_at <= now())
-            ORDER BY next_attempt_at
-            LIMIT @Limit
-            FOR UPDATE SKIP LOCKED
-        ), claimed AS (
-            UPDATE normalized_events e SET {ClaimSet}
-            FROM due WHERE e.id = due.id
-            RETURNING {ClaimReturning}
-        )
-        {ClaimSelect}
-        """;
-
-    // The newest open job is the one this delivery runs as: the webhook's, a scheduled retry's or a replay's
-    // (or, after a worker died, the job it left running).
-    private const string StartJobsSql =
+    private const string CandidateJoins =
         """
-        WITH newest AS (
-            SELECT DISTINCT ON (normalized_event_id) id FROM processing_jobs
-            WHERE normalized_event_id = ANY(@EventIds) AND status IN ('queued', 'running')
-            ORDER BY normalized_event_id, created_at DESC, id DESC
+        JOIN normalized_events e ON e.id = v.normalized_event_id
+        JOIN destinations d ON d.id = v.destination_id
+        JOIN integrations i ON i.id = d.integration_id
+        LEFT JOIN destination_health h ON h.destination_id = d.id
+        """;
+
+    // The event's status follows its deliveries: in flight wins, then a retry scheduled, then waiting (new, held or
+    // deferred), then failed; processed only when every delivery succeeded (or none matched).
+    private const string DeriveEventStatusSql =
+        """
+        UPDATE normalized_events e SET status = s.status, updated_at = now()
+        FROM (SELECT ev.id, CASE
+                  WHEN bool_or(v.status = 'processing') THEN 'processing'
+                  WHEN bool_or(v.status = 'retrying') THEN 'retrying'
+                  WHEN bool_or(v.status = 'pending') THEN 'pending'
+                  WHEN bool_or(v.status = 'failed') THEN 'failed'
+                  ELSE 'processed' END AS status
+              FROM unnest(@EventIds) AS ev (id) LEFT JOIN deliveries v ON v.normalized_event_id = ev.id
+              GROUP BY ev.id) s
+        WHERE e.id = s.id AND e.status IS DISTINCT FROM s.status
+        """;
+
+    private const string LockEventsSql = "SELECT id FROM normalized_events WHERE id = ANY(@EventIds) ORDER BY id FOR UPDATE";
+
+    // Pending deliveries are claimable at once on the message path (the fan-out that made them hands them over);
+    // the sweep takes them, and retries, only once due, and takes over leases that expired.
+    private const string ClaimSql =
+        """
+        UPDATE deliveries v SET status = 'processing', lease_id = gen_random_uuid(),
+            lease_expires_at = now() + CAST(c.lease_seconds AS double precision) * interval '1 second', updated_at = now()
+        FROM unnest(@Ids, @LeaseSeconds) AS c (id, lease_seconds)
+        WHERE v.id = c.id AND (
+               (v.status = 'pending' AND (@AnyTime OR v.next_attempt_at <= now()))
+            OR (v.status = 'retrying' AND v.next_attempt_at <= now())
+            OR (v.status = 'processing' AND v.lease_expires_at <= now()))
+        RETURNING v.id, v.lease_id, v.attempts, v.attempt_budget_start, v.replay_request_id, v.recovery_id
+        """;
+
+    // The newest open job of this delivery (a scheduled retry, or the job a dead worker left running), else the
+    // event's newest unassigned one (the webhook's or a replay's), else a new one.
+    private const string StartJobSql =
+        """
+        WITH job AS (
+            SELECT id FROM processing_jobs
+            WHERE normalized_event_id = @EventId AND status IN ('queued', 'running') AND (delivery_id = @DeliveryId OR delivery_id IS NULL)
+            ORDER BY (delivery_id IS NULL), created_at DESC, id DESC
+            LIMIT 1
+            FOR UPDATE
+        ), started AS (
+            UPDATE processing_jobs j SET status = 'running', started_at = now(), delivery_id = @DeliveryId
+            FROM job WHERE j.id = job.id
+            RETURNING j.id
+        ), inserted AS (
+            INSERT INTO processing_jobs (id, normalized_event_id, delivery_id, queue_name, triggered_by, status, attempt_no, scheduled_at, started_at)
+            SELECT @NewJobId, @EventId, @DeliveryId, 'delivery', @TriggeredBy, 'running', @AttemptNo, now(), now()
+            WHERE NOT EXISTS (SELECT 1 FROM started)
+            RETURNING id
         )
-        UPDATE processing_jobs j SET status = 'running', started_at = now()
-        FROM newest WHERE j.id = newest.id
-        RETURNING j.normalized_event_id, j.id
+        SELECT id FROM started UNION ALL SELECT id FROM inserted
         """;
 
-    private const string InsertRunningJobSql =
+    private const string FinishDeliverySql =
         """
-        INSERT INTO processing_jobs (id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, started_at)
-        VALUES (@Id, @EventId, 'delivery', @TriggeredBy, 'running', @AttemptNo, now(), now())
-        """;
-
-    private const string FinishEventSql =
-        """
-        UPDATE normalized_events SET
+        UPDATE deliveries SET
             status = @Status,
-            processing_attempts = processing_attempts + @AttemptIncrement,
-            last_error = @LastError,
-            last_processed_at = CASE WHEN @Status = 'processed' THEN now() ELSE last_processed_at END,
-            next_attempt_at = CASE WHEN @Status = 'retrying' THEN now() + CAST(@DelayMs AS double precision) * interval '1 millisecond' ELSE next_attempt_at END,
+            attempts = attempts + @AttemptIncrement,
+            last_error = CASE WHEN @Status = 'succeeded' THEN NULL ELSE @Error END,
+            last_attempt_at = CASE WHEN @AttemptIncrement = 1 THEN now() ELSE last_attempt_at END,
+            next_attempt_at = CASE WHEN @Status = 'retrying'
+                THEN now() + CAST(@DelayMs AS double precision) * interval '1 millisecond' ELSE next_attempt_at END,
             lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = @EventId AND lease_id = @LeaseId
+        WHERE id = @DeliveryId AND lease_id = @LeaseId
         """;
 
-    private const string RecordSql =
+    // The attempt takes the event's next attempt number (unique per event, as the seed's attempts are).
+    private const string RecordEventSql =
         """
-        INSERT INTO delivery_attempts (id, normalized_event_id, integration_id, attempt_no, status, http_status, response_body, error_message, duration_ms)
-        SELECT @AttemptId, @EventId, @IntegrationId, @AttemptNo, @AttemptStatus, @HttpStatus, @ResponseBody, @Error, @DurationMs
-        WHERE @Attempted;
+        WITH derived AS (
+            SELECT CASE
+                WHEN bool_or(status = 'processing') THEN 'processing'
+                WHEN bool_or(status = 'retrying') THEN 'retrying'
+                WHEN bool_or(status = 'pending') THEN 'pending'
+                WHEN bool_or(status = 'failed') THEN 'failed'
+                ELSE 'processed' END AS status
+            FROM deliveries WHERE normalized_event_id = @EventId
+        ), event AS (
+            UPDATE normalized_events e SET
+                status = derived.status,
+                processing_attempts = e.processing_attempts + @AttemptIncrement,
+                last_error = CASE WHEN derived.status = 'processed' THEN NULL WHEN @Error IS NOT NULL THEN @Error ELSE e.last_error END,
+                last_processed_at = CASE WHEN derived.status = 'processed' THEN now() ELSE e.last_processed_at END, updated_at = now()
+            FROM derived WHERE e.id = @EventId
+            RETURNING e.processing_attempts
+        )
+        INSERT INTO delivery_attempts (id, normalized_event_id, integration_id, destination_id, delivery_id, attempt_no, delivery_attempt_no,
+                                       status, http_status, response_body, error_message, duration_ms)
+        SELECT @AttemptId, @EventId, @IntegrationId, @DestinationId, @DeliveryId, event.processing_attempts, @DeliveryAttemptNo,
+               @AttemptStatus, @HttpStatus, @ResponseBody, @Error, @DurationMs
+        FROM event WHERE @AttemptIncrement = 1
+        """;
 
+    private const string RecordJobsAndAuditSql =
+        """
         UPDATE processing_jobs SET status = @JobStatus, completed_at = now(), error_message = @Error WHERE id = @JobId;
 
-        INSERT INTO processing_jobs (id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at)
-        SELECT @RetryJobId, @EventId, 'delivery-retry', 'retry', 'queued', @NextAttemptNo, next_attempt_at
-        FROM normalized_events WHERE id = @EventId AND @NextAttemptNo IS NOT NULL;
+        INSERT INTO processing_jobs (id, normalized_event_id, delivery_id, queue_name, triggered_by, status, attempt_no, scheduled_at)
+        SELECT @RetryJobId, @EventId, @DeliveryId, 'delivery-retry', 'retry', 'queued', @NextAttemptNo, next_attempt_at
+        FROM deliveries WHERE id = @DeliveryId AND @NextAttemptNo IS NOT NULL;
 
         INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
         VALUES ('normalized_event', @EventId, @AuditAction, 'system', CAST(@AuditDetails AS jsonb));
-
-        UPDATE replay_requests SET status = @ReplayStatus, processed_at = now(), failure_reason = @ReplayFailureReason
-        WHERE id = @ReplayRequestId AND status = 'dispatched' AND @ReplayStatus IS NOT NULL;
         """;
 
-    /// <summary>Claims one event if it is due and nobody holds it; null otherwise (already delivered, in flight, or not due).</summary>
-    public async Task<ClaimedDelivery?> TryClaimAsync(Guid eventId, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        var claims = await ClaimAsync(ClaimOneSql, new { EventId = eventId, LeaseSeconds = lease.TotalSeconds }, cancellationToken);
-        return claims.Count == 0 ? null : claims[0];
-    }
+    // A replay (or recovery) is done when every delivery it restarted is; it failed if any of them failed.
+    private const string FinishReplaySql =
+        """
+        UPDATE replay_requests r SET
+            status = CASE WHEN s.failed = 0 THEN 'completed' ELSE 'failed' END,
+            processed_at = now(), failure_reason = s.reason
+        FROM (SELECT count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed')) AS open,
+                     count(*) FILTER (WHERE status = 'failed') AS failed,
+                     (array_agg(last_error ORDER BY updated_at DESC) FILTER (WHERE status = 'failed'))[1] AS reason
+              FROM deliveries WHERE replay_request_id = @ReplayRequestId) s
+        WHERE r.id = @ReplayRequestId AND r.status = 'dispatched' AND s.open = 0
+        """;
 
-    /// <summary>Claims up to <paramref name="limit"/> events the scheduler owns: due retries, stranded pending events, expired leases.</summary>
-    public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(int limit, TimeSpan lease, TimeSpan pendingGrace, CancellationToken cancellationToken) =>
-        ClaimAsync(ClaimDueSql, new { Limit = limit, LeaseSeconds = lease.TotalSeconds, PendingGraceSeconds = pendingGrace.TotalSeconds }, cancellationToken);
+    private const string HealthSql =
+        """
+        INSERT INTO destination_health AS h (destination_id, consecutive_failures, failing_since, last_success_at, last_failure_at, last_error, circuit_open_until, updated_at)
+        VALUES (@DestinationId, CASE WHEN @Succeeded THEN 0 ELSE 1 END, CASE WHEN @Succeeded THEN NULL ELSE now() END,
+                CASE WHEN @Succeeded THEN now() END, CASE WHEN @Succeeded THEN NULL ELSE now() END, @Error, CAST(@CircuitOpenUntil AS timestamptz), now())
+        ON CONFLICT (destination_id) DO UPDATE SET
+            -- A failure streak that ended in a disable starts again from nothing once an operator resumed the destination.
+            consecutive_failures = CASE WHEN @Succeeded THEN 0
+                WHEN h.disabled_at IS NOT NULL AND h.disabled_at <= coalesce(CAST(@ResumedAt AS timestamptz), '-infinity') THEN 1
+                ELSE h.consecutive_failures + 1 END,
+            failing_since = CASE WHEN @Succeeded THEN NULL
+                WHEN h.disabled_at IS NOT NULL AND h.disabled_at <= coalesce(CAST(@ResumedAt AS timestamptz), '-infinity') THEN now()
+                ELSE coalesce(h.failing_since, now()) END,
+            last_success_at = CASE WHEN @Succeeded THEN now() ELSE h.last_success_at END,
+            last_failure_at = CASE WHEN @Succeeded THEN h.last_failure_at ELSE now() END,
+            last_error = CASE WHEN @Succeeded THEN h.last_error ELSE @Error END,
+            disabled_at = CASE WHEN h.disabled_at IS NOT NULL AND h.disabled_at <= coalesce(CAST(@ResumedAt AS timestamptz), '-infinity') THEN NULL ELSE h.disabled_at END,
+            disabled_reason = CASE WHEN h.disabled_at IS NOT NULL AND h.disabled_at <= coalesce(CAST(@ResumedAt AS timestamptz), '-infinity') THEN NULL ELSE h.disabled_reason END,
+            circuit_open_until = CAST(@CircuitOpenUntil AS timestamptz),
+            updated_at = now()
+        RETURNING consecutive_failures, failing_since, disabled_at IS NOT NULL AS disabled
+        """;
 
-    private async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string sql, object parameters, CancellationToken cancellationToken)
+    private const string DisableSql =
+        """
+        UPDATE destination_health SET disabled_at = now(), disabled_reason = @Reason, updated_at = now() WHERE destination_id = @DestinationId;
+        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
+        VALUES ('destination', @DestinationId, 'destination.disabled', 'system', CAST(@AuditDetails AS jsonb));
+        """;
+
+    /// <summary>
+    /// Creates the event's deliveries, one per destination <paramref name="matches"/> accepts, unless the event was
+    /// fanned out already (a redelivered message). An event whose fan-out was reset by a replay gets its deliveries
+    /// restarted with a fresh retry budget (an attempt in flight then loses its lease). Returns the deliveries made
+    /// or restarted, pending and ready to claim; null if the event does not exist.
+    /// </summary>
+    public async Task<FanOutResult?> FanOutAsync(Guid eventId, Func<DeliveryCandidate, bool> matches, TimeSpan pendingGrace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ClaimRow>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))).AsList();
+        var fannedOut = await connection.QuerySingleOrDefaultAsync<(Guid Id, DateTime? FannedOutAt, Guid? ReplayRequestId, string CorrelationId)?>(new CommandDefinition(
+            "SELECT id, fanned_out_at, replay_request_id, correlation_id FROM normalized_events WHERE id = @eventId FOR UPDATE",
+            new { eventId }, transaction, cancellationToken: cancellationToken));
+        if (fannedOut is not { } row)
+        {
+            return null;
+        }
+        if (row.FannedOutAt is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new FanOutResult([], AlreadyFannedOut: true, row.ReplayRequestId, row.CorrelationId);
+        }
+
+        // Every live destination of the integration, as a candidate of a delivery that does not exist yet.
+        var destinations = (await connection.QueryAsync<DeliveryCandidate>(new CommandDefinition(
+            $"""
+            SELECT gen_random_uuid() AS delivery_id, 'pending' AS status, 0 AS attempts, 0 AS attempt_budget_start,
+                   e.replay_request_id, NULL::uuid AS recovery_id, {EventColumns}, {DestinationColumns}
+            FROM normalized_events e
+            JOIN destinations d ON d.integration_id = e.integration_id AND d.deleted_at IS NULL
+            JOIN integrations i ON i.id = d.integration_id
+            LEFT JOIN destination_health h ON h.destination_id = d.id
+            WHERE e.id = @eventId
+            ORDER BY d.created_at, d.id
+            """, new { eventId }, transaction, cancellationToken: cancellationToken))).AsList();
+        var chosen = destinations.Where(matches).ToList();
+
+        var restarted = (await connection.QueryAsync<(Guid Id, Guid DestinationId, int Attempts, int AttemptBudgetStart)>(new CommandDefinition(
+            """
+            INSERT INTO deliveries AS v (id, normalized_event_id, destination_id, status, attempts, attempt_budget_start, next_attempt_at, replay_request_id, created_at, updated_at)
+            SELECT c.id, @eventId, c.destination_id, 'pending', 0, 0, now() + CAST(@graceSeconds AS double precision) * interval '1 second', @replayRequestId, now(), now()
+            FROM unnest(@ids, @destinationIds) AS c (id, destination_id)
+            ON CONFLICT (normalized_event_id, destination_id) DO UPDATE SET
+                status = 'pending', attempt_budget_start = v.attempts, next_attempt_at = excluded.next_attempt_at,
+                lease_id = NULL, lease_expires_at = NULL, replay_request_id = excluded.replay_request_id, recovery_id = NULL, updated_at = now()
+            RETURNING v.id, v.destination_id, v.attempts, v.attempt_budget_start
+            """, new
+            {
+                eventId,
+                ids = chosen.Select(c => c.DeliveryId).ToArray(),
+                destinationIds = chosen.Select(c => c.DestinationId).ToArray(),
+                graceSeconds = pendingGrace.TotalSeconds,
+                replayRequestId = row.ReplayRequestId,
+            }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.DestinationId);
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE normalized_events SET fanned_out_at = now() WHERE id = @eventId; {DeriveEventStatusSql}",
+            new { eventId, EventIds = new[] { eventId } }, transaction, cancellationToken: cancellationToken));
+        if (chosen.Count == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
+                VALUES ('normalized_event', @eventId, 'event.processed', 'system', CAST(@details AS jsonb));
+                UPDATE replay_requests SET status = 'completed', processed_at = now() WHERE id = @replayRequestId AND status = 'dispatched';
+                """, new
+                {
+                    eventId,
+                    replayRequestId = row.ReplayRequestId,
+                    details = System.Text.Json.JsonSerializer.Serialize(new { destinations = 0, correlationId = row.CorrelationId, replayRequestId = row.ReplayRequestId }, System.Text.Json.JsonSerializerOptions.Web),
+                }, transaction, cancellationToken: cancellationToken));
+        }
+        await transaction.CommitAsync(CancellationToken.None);
+
+        var made = chosen.Select(c => restarted.TryGetValue(c.DestinationId, out var r)
+            ? With(c, r.Id, r.Attempts, r.AttemptBudgetStart)
+            : c).ToList();
+        return new FanOutResult(made, AlreadyFannedOut: false, row.ReplayRequestId, row.CorrelationId);
+    }
+
+    private static DeliveryCandidate With(DeliveryCandidate c, Guid deliveryId, int attempts, int budgetStart) => new()
+    {
+        DeliveryId = deliveryId, EventId = c.EventId, IntegrationId = c.IntegrationId, Provider = c.Provider, EventType = c.EventType,
+        Payload = c.Payload, CorrelationId = c.CorrelationId, Status = "pending", Attempts = attempts, AttemptBudgetStart = budgetStart,
+        ReplayRequestId = c.ReplayRequestId, RecoveryId = null, IntegrationActive = c.IntegrationActive, DestinationId = c.DestinationId,
+        IsDefault = c.IsDefault, Url = c.Url, HeadersJson = c.HeadersJson, TimeoutSeconds = c.TimeoutSeconds, MaxAttempts = c.MaxAttempts,
+        RetryScheduleMs = c.RetryScheduleMs, RetryJitterPercent = c.RetryJitterPercent, MaxRetryDelayMs = c.MaxRetryDelayMs,
+        RateLimitPerSecond = c.RateLimitPerSecond, Paused = c.Paused, Disabled = c.Disabled, Deleted = c.Deleted, ResumedAt = c.ResumedAt,
+        SigningSecret = c.SigningSecret, PreviousSigningSecret = c.PreviousSigningSecret, PreviousSecretExpiresAt = c.PreviousSecretExpiresAt,
+        EventTypes = c.EventTypes, PayloadFilter = c.PayloadFilter, DestinationUpdatedAt = c.DestinationUpdatedAt,
+    };
+
+    /// <summary>Events accepted (or replayed) whose message never came: not fanned out well after they were made due.</summary>
+    public async Task<IReadOnlyList<Guid>> FindStrandedEventsAsync(int limit, TimeSpan pendingGrace, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            SELECT id FROM normalized_events
+            WHERE fanned_out_at IS NULL AND next_attempt_at <= now() - CAST(@graceSeconds AS double precision) * interval '1 second'
+            ORDER BY next_attempt_at LIMIT @limit
+            """, new { limit, graceSeconds = pendingGrace.TotalSeconds }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>
+    /// Deliveries the scheduler owns: due retries, deliveries whose fan-out never handed them over (or that were
+    /// deferred or released), and those whose worker died mid-attempt (lease expired). Read, not claimed.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryCandidate>> FindDueAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<DeliveryCandidate>(new CommandDefinition(
+            $"""
+            SELECT {CandidateColumns}
+            FROM (
+                (SELECT id, next_attempt_at AS due FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT @limit)
+                UNION ALL
+                (SELECT id, lease_expires_at AS due FROM deliveries WHERE status = 'processing' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT @limit)
+            ) due
+            JOIN deliveries v ON v.id = due.id
+            {CandidateJoins}
+            ORDER BY due.due
+            LIMIT @limit
+            """, new { limit }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>
+    /// Claims the deliveries that are still claimable (see <see cref="ClaimSql"/>), starts their jobs and marks their
+    /// events in flight, in one transaction. <paramref name="anyTime"/>: pending ones need not be due (the fan-out
+    /// just handed them over).
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(IReadOnlyList<(DeliveryCandidate Candidate, TimeSpan Lease)> candidates, bool anyTime, CancellationToken cancellationToken)
+    {
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+        var byId = candidates.ToDictionary(c => c.Candidate.DeliveryId, c => c.Candidate);
+        var eventIds = byId.Values.Select(c => c.EventId).Distinct().ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        List<(Guid Id, Guid LeaseId, int Attempts, int AttemptBudgetStart, Guid? ReplayRequestId, Guid? RecoveryId)> rows;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"{LockEventsSql}; {ClaimSql}; {DeriveEventStatusSql}",
+            new
+            {
+                EventIds = eventIds,
+                Ids = candidates.Select(c => c.Candidate.DeliveryId).ToArray(),
+                LeaseSeconds = candidates.Select(c => c.Lease.TotalSeconds).ToArray(),
+                AnyTime = anyTime,
+            }, transaction, cancellationToken: cancellationToken)))
+        {
+            await results.ReadAsync<Guid>();
+            rows = (await results.ReadAsync<(Guid, Guid, int, int, Guid?, Guid?)>()).AsList();
+        }
         if (rows.Count == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
             return [];
         }
 
-        var jobs = (await connection.QueryAsync<(Guid EventId, Guid JobId)>(new CommandDefinition(
-            StartJobsSql, new { EventIds = rows.Select(row => row.Id).ToArray() }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(job => job.EventId, job => job.JobId);
         var claims = new List<ClaimedDelivery>(rows.Count);
         foreach (var row in rows)
         {
-            if (!jobs.TryGetValue(row.Id, out var jobId))
+            var candidate = byId[row.Id];
+            var triggeredBy = row.Attempts > row.AttemptBudgetStart ? "retry" : row.ReplayRequestId is not null || row.RecoveryId is not null ? "replay" : "webhook";
+            var jobId = await connection.QuerySingleAsync<Guid>(new CommandDefinition(StartJobSql, new
             {
-                // Every path that makes an event deliverable writes a job; if one is missing, keep the history whole.
-                jobId = Guid.CreateVersion7();
-                var triggeredBy = row.ProcessingAttempts > row.AttemptBudgetStart ? "retry" : row.ReplayRequestId is not null ? "replay" : "webhook";
-                await connection.ExecuteAsync(new CommandDefinition(
-                    InsertRunningJobSql, new { Id = jobId, EventId = row.Id, TriggeredBy = triggeredBy, AttemptNo = row.ProcessingAttempts + 1 }, transaction, cancellationToken: cancellationToken));
-            }
-            claims.Add(new ClaimedDelivery(row.Id, row.IntegrationId, row.Provider, row.Payload, row.ProcessingAttempts, row.AttemptBudgetStart,
-                row.CorrelationId, row.ReplayRequestId, row.LeaseId, row.CallbackUrl, row.IsActive, jobId));
+                candidate.EventId,
+                DeliveryId = row.Id,
+                NewJobId = Guid.CreateVersion7(),
+                TriggeredBy = triggeredBy,
+                AttemptNo = row.Attempts + 1,
+            }, transaction, cancellationToken: cancellationToken));
+            claims.Add(new ClaimedDelivery(candidate, row.LeaseId, row.Attempts, row.AttemptBudgetStart, row.ReplayRequestId, row.RecoveryId, jobId));
         }
         // Once committed the claims must be delivered, so the commit is not cancellable half-way by shutdown.
         await transaction.CommitAsync(CancellationToken.None);
@@ -159,80 +379,162 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Records an attempt and its consequences in one transaction: the attempt row, the event, the job (and the next
-    /// one for a retry), the audit entry and the replay request. Returns false, writing nothing, if the lease was lost.
+    /// Puts deliveries that may not go now back to wait until the given time (<see cref="Held"/>: until their
+    /// destination is resumed). No attempt is counted. A delivery some claim took meanwhile is left alone; one
+    /// whose lease had expired goes back to pending.
     /// </summary>
-    public async Task<bool> RecordAsync(ClaimedDelivery claim, DeliveryAttemptResult result, DeliveryVerdict verdict, string? lastError, string auditAction, string auditDetails, CancellationToken cancellationToken)
+    public async Task DeferAsync(IReadOnlyList<(Guid DeliveryId, DateTime Until)> deferrals, CancellationToken cancellationToken)
+    {
+        if (deferrals.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE deliveries v SET next_attempt_at = CASE WHEN c.held THEN 'infinity' ELSE c.until END,
+                status = CASE WHEN v.status = 'processing' THEN 'pending' ELSE v.status END,
+                lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+            FROM unnest(@Ids, @Untils, @Held) AS c (id, until, held)
+            WHERE v.id = c.id AND (v.status IN ('pending', 'retrying') OR (v.status = 'processing' AND v.lease_expires_at <= now()))
+            """, new
+            {
+                Ids = deferrals.Select(d => d.DeliveryId).ToArray(),
+                Untils = deferrals.Select(d => d.Until == Held ? DateTime.UnixEpoch : d.Until).ToArray(),
+                Held = deferrals.Select(d => d.Until == Held).ToArray(),
+            }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Makes every delivery held for the destination due now (an operator resumed it).</summary>
+    public async Task<int> ReleaseHeldAsync(Guid destinationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE deliveries SET next_attempt_at = now(), updated_at = now()
+            WHERE destination_id = @destinationId AND status IN ('pending', 'retrying') AND next_attempt_at > now()
+            """, new { destinationId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records an attempt and its consequences in one transaction: the delivery, the event (attempt count and derived
+    /// status), the attempt row, the job (and the next one for a retry), the audit entry, the replay request, and the
+    /// destination's health (disabling it after 410 Gone or a long failure streak). Returns false, writing nothing,
+    /// if the lease was lost.
+    /// </summary>
+    public async Task<RecordResult> RecordAsync(ClaimedDelivery claim, DeliveryAttemptResult result, DeliveryVerdict verdict, RecordContext context, CancellationToken cancellationToken)
     {
         var status = verdict.Kind switch
         {
-            DeliveryVerdictKind.Processed => "processed",
+            DeliveryVerdictKind.Processed => "succeeded",
             DeliveryVerdictKind.RetryScheduled => "retrying",
             _ => "failed",
         };
-        var replayStatus = claim.ReplayRequestId is null ? null : verdict.Kind switch
-        {
-            DeliveryVerdictKind.Processed => "completed",
-            DeliveryVerdictKind.Failed => "failed",
-            _ => null,
-        };
-
+        var error = verdict.Kind == DeliveryVerdictKind.Processed ? null : result.Error;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(FinishEventSql, new
+        await connection.ExecuteAsync(new CommandDefinition(LockEventsSql, new { EventIds = new[] { claim.EventId } }, transaction, cancellationToken: cancellationToken));
+        var updated = await connection.ExecuteAsync(new CommandDefinition(FinishDeliverySql, new
         {
-            claim.EventId,
+            claim.DeliveryId,
             claim.LeaseId,
             Status = status,
             AttemptIncrement = result.Attempted ? 1 : 0,
-            LastError = verdict.Kind == DeliveryVerdictKind.Processed ? null : lastError,
+            Error = error,
             DelayMs = verdict.Delay?.TotalMilliseconds ?? 0,
         }, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return false;
+            return RecordResult.LeaseLost;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(RecordSql, new
+        await connection.ExecuteAsync(new CommandDefinition($"{RecordEventSql}; {RecordJobsAndAuditSql}", new
         {
-            AttemptId = Guid.CreateVersion7(),
             claim.EventId,
-            claim.IntegrationId,
-            AttemptNo = verdict.AttemptNo,
+            claim.DeliveryId,
+            claim.Target.IntegrationId,
+            claim.Target.DestinationId,
+            AttemptIncrement = result.Attempted ? 1 : 0,
+            Error = error,
+            AttemptId = Guid.CreateVersion7(),
+            DeliveryAttemptNo = verdict.AttemptNo,
             AttemptStatus = result.Succeeded ? "success" : "failed",
             result.HttpStatus,
             result.ResponseBody,
-            Error = verdict.Kind == DeliveryVerdictKind.Processed ? null : lastError,
             result.DurationMs,
-            result.Attempted,
             claim.JobId,
             JobStatus = verdict.Kind == DeliveryVerdictKind.Processed ? "succeeded" : "failed",
             RetryJobId = Guid.CreateVersion7(),
             verdict.NextAttemptNo,
-            AuditAction = auditAction,
-            AuditDetails = auditDetails,
-            claim.ReplayRequestId,
-            ReplayStatus = replayStatus,
-            // A replay fails with its run: the run's last error is why.
-            ReplayFailureReason = replayStatus == "failed" ? lastError : null,
+            AuditAction = context.AuditAction,
+            AuditDetails = context.AuditDetails,
         }, transaction, cancellationToken: cancellationToken));
+
+        if (verdict.Kind != DeliveryVerdictKind.RetryScheduled && claim.ReplayRequestId is { } replayRequestId)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(FinishReplaySql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
+        }
+
+        string? disabledReason = null;
+        if (result.Attempted)
+        {
+            var health = await connection.QuerySingleAsync<(int ConsecutiveFailures, DateTime? FailingSince, bool Disabled)>(new CommandDefinition(HealthSql, new
+            {
+                claim.Target.DestinationId,
+                result.Succeeded,
+                Error = error,
+                CircuitOpenUntil = context.CircuitOpenUntil?.UtcDateTime,
+                claim.Target.ResumedAt,
+            }, transaction, cancellationToken: cancellationToken));
+            disabledReason = health.Disabled ? null : DisableReason(result, health.ConsecutiveFailures, health.FailingSince, context);
+            if (disabledReason is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(DisableSql, new
+                {
+                    claim.Target.DestinationId,
+                    Reason = disabledReason,
+                    AuditDetails = System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        reason = disabledReason,
+                        consecutiveFailures = health.ConsecutiveFailures,
+                        failingSince = health.FailingSince,
+                        eventId = claim.EventId,
+                    }, System.Text.Json.JsonSerializerOptions.Web),
+                }, transaction, cancellationToken: cancellationToken));
+            }
+        }
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return new RecordResult(true, disabledReason);
     }
 
-    private sealed class ClaimRow
+    internal static string? DisableReason(DeliveryAttemptResult result, int consecutiveFailures, DateTime? failingSince, RecordContext context)
     {
-        public Guid Id { get; init; }
-        public Guid IntegrationId { get; init; }
-        public string Provider { get; init; } = "";
-        public string Payload { get; init; } = "";
-        public int ProcessingAttempts { get; init; }
-        public int AttemptBudgetStart { get; init; }
-        public string CorrelationId { get; init; } = "";
-        public Guid? ReplayRequestId { get; init; }
-        public Guid LeaseId { get; init; }
-        public string CallbackUrl { get; init; } = "";
-        public bool IsActive { get; init; }
+        if (result.Succeeded)
+        {
+            return null;
+        }
+        if (result.Gone)
+        {
+            return "The receiver answered 410 Gone";
+        }
+        if (consecutiveFailures >= context.DisableAfterFailures && failingSince is { } since
+            && context.Now - new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)) >= context.DisableAfterPeriod)
+        {
+            return $"{consecutiveFailures} consecutive failed attempts since {since:O}";
+        }
+        return null;
     }
+}
+
+/// <summary>The deliveries a fan-out made or restarted (empty if the event had been fanned out already).</summary>
+public sealed record FanOutResult(IReadOnlyList<DeliveryCandidate> Deliveries, bool AlreadyFannedOut, Guid? ReplayRequestId, string CorrelationId);
+
+/// <summary>What recording needs besides the outcome: the audit entry, the breaker's state and the auto-disable rule.</summary>
+public sealed record RecordContext(string AuditAction, string AuditDetails, DateTimeOffset? CircuitOpenUntil, int DisableAfterFailures, TimeSpan DisableAfterPeriod, DateTimeOffset Now);
+
+/// <param name="DisabledReason">Set when this outcome disabled the destination.</param>
+public sealed record RecordResult(bool Recorded, string? DisabledReason)
+{
+    public static RecordResult LeaseLost { get; } = new(false, null);
 }

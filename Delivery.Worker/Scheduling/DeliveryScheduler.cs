@@ -6,10 +6,11 @@ using Relay.Delivery.Worker.Persistence;
 namespace Relay.Delivery.Worker.Scheduling;
 
 /// <summary>
-/// Delivers what no message will: retries whose time has come, pending events whose message was lost, and events
-/// whose worker died mid-delivery (expired lease). State lives in PostgreSQL, so retries survive restarts of this
-/// worker and of the broker; claims use <c>FOR UPDATE SKIP LOCKED</c>, so replicas never take the same event.
-/// On shutdown it stops claiming and waits for the deliveries it started.
+/// Delivers what no message will: events whose fan-out message was lost, retries whose time has come, deliveries
+/// deferred by their destination's gate or released by a resume, and deliveries whose worker died mid-attempt
+/// (expired lease). State lives in PostgreSQL, so retries survive restarts of this worker and of the broker;
+/// claims are guarded updates, so replicas never take the same delivery. On shutdown it stops claiming and waits
+/// for the deliveries it started.
 /// </summary>
 public sealed class DeliveryScheduler(
     DeliveryRepository repository,
@@ -25,6 +26,7 @@ public sealed class DeliveryScheduler(
         var settings = options.Value;
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
         var interval = TimeSpan.FromMilliseconds(settings.SchedulerIntervalMs);
+        var grace = TimeSpan.FromSeconds(settings.PendingGraceSeconds);
         var failureDelay = TimeSpan.Zero;
         try
         {
@@ -33,17 +35,25 @@ public sealed class DeliveryScheduler(
                 var claimedFullBatch = false;
                 try
                 {
-                    // Claim no more than can start now, so no claimed event waits for a slot while its lease runs.
+                    foreach (var eventId in await repository.FindStrandedEventsAsync(settings.SchedulerBatchSize, grace, stoppingToken))
+                    {
+                        logger.LogWarning("Event {EventId} was not fanned out {Grace} after it was accepted or replayed; fanning it out from the database", eventId, grace);
+                        await slots.WaitAsync(stoppingToken);
+                        Start(eventId, () => deliveryService.HandleEventAsync(eventId, CancellationToken.None), slots);
+                    }
+
+                    // Read no more than can start now, so no claimed delivery waits for a slot while its lease runs.
                     var limit = Math.Min(settings.SchedulerBatchSize, slots.CurrentCount);
                     if (limit > 0)
                     {
-                        var claims = await repository.ClaimDueAsync(limit, settings.Lease, TimeSpan.FromSeconds(settings.PendingGraceSeconds), stoppingToken);
+                        var due = await repository.FindDueAsync(limit, stoppingToken);
+                        var claims = await deliveryService.ClaimAsync(due, anyTime: false, stoppingToken);
                         foreach (var claim in claims)
                         {
                             await slots.WaitAsync(CancellationToken.None);
-                            Start(claim, slots);
+                            Start(claim.DeliveryId, () => deliveryService.DeliverClaimedAsync(claim), slots);
                         }
-                        claimedFullBatch = claims.Count == settings.SchedulerBatchSize;
+                        claimedFullBatch = due.Count == limit && claims.Count > 0;
                     }
                     failureDelay = TimeSpan.Zero;
                 }
@@ -78,19 +88,19 @@ public sealed class DeliveryScheduler(
         }
     }
 
-    private void Start(ClaimedDelivery claim, SemaphoreSlim slots)
+    private void Start(Guid id, Func<Task> work, SemaphoreSlim slots)
     {
         var key = Guid.NewGuid();
         var delivery = Task.Run(async () =>
         {
             try
             {
-                await deliveryService.DeliverClaimedAsync(claim);
+                await work();
             }
             catch (Exception exception)
             {
-                // Recording failed for good; the lease expires and a later sweep delivers the event again.
-                logger.LogError(exception, "Scheduled delivery of event {EventId} could not be recorded", claim.EventId);
+                // Recording failed for good; the lease expires (or the fan-out stays undone) and a later sweep retries.
+                logger.LogError(exception, "Scheduled delivery work for {Id} could not be completed", id);
             }
             finally
             {

@@ -9,4 +9,7 @@ public static class SecretPurposes
 
     /// <summary>A destination's <c>whsec_</c> secret, with which every delivery to it is signed.</summary>
     public const string DestinationSigningSecret = "destination-signing-secret";
+
+    /// <summary>The value of a custom header a destination sends (it may be the receiver's credential).</summary>
+    public const string DestinationHeader = "destination-header";
 }

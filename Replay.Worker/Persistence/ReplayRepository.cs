@@ -16,12 +16,13 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
         RETURNING normalized_event_id AS event_id, requested_by
         """;
 
-    // A fresh delivery run: pending and due now, any lease dropped (an in-flight attempt's outcome is then
-    // discarded), and a new retry budget starting at the attempts made so far.
+    // A fresh delivery run: pending, and to be fanned out again by Delivery.Worker (on EventReplayed, or by its
+    // sweep if that message is lost), which restarts the deliveries to the destinations that match now with a
+    // fresh retry budget and drops their leases (an attempt still in flight then has its outcome discarded).
     private const string ResetEventSql =
         """
         UPDATE normalized_events SET
-            status = 'pending', next_attempt_at = now(), attempt_budget_start = processing_attempts,
+            status = 'pending', next_attempt_at = now(), attempt_budget_start = processing_attempts, fanned_out_at = NULL,
             lease_id = NULL, lease_expires_at = NULL, replay_request_id = @ReplayRequestId, updated_at = now()
         WHERE id = @EventId
         RETURNING correlation_id

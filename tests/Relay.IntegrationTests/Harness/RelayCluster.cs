@@ -86,6 +86,9 @@ public class RelayCluster : IAsyncLifetime
             ["Relay__Outbound__AllowedHosts__0"] = "127.0.0.1", // the sink is on loopback, which outbound requests refuse otherwise
             ["ReverseProxy__Clusters__ingress__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["Ingress.Api"]}",
             ["ReverseProxy__Clusters__management__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["Management.Api"]}",
+            // Tests of the seed's retry arithmetic drive one destination through many failures in a row; the breaker
+            // (tested on its own, with its own setting) would otherwise start deferring their attempts.
+            ["Relay__Delivery__CircuitBreakerFailures"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__Console__FormatterName"] = "simple",
         };

@@ -9,14 +9,16 @@ namespace Relay.UnitTests.Delivery;
 public sealed class DeliveryServiceTests
 {
     private static readonly ClaimedDelivery Claim = new(
-        Guid.NewGuid(), Guid.NewGuid(), "acme", "{}", ProcessingAttempts: 1, AttemptBudgetStart: 0, "corr-1", null, Guid.NewGuid(),
-        "http://127.0.0.1:9/hook", true, Guid.NewGuid());
+        new DeliveryCandidate { DeliveryId = Guid.NewGuid(), EventId = Guid.NewGuid(), Provider = "acme", Payload = "{}", CorrelationId = "corr-1", DestinationId = Guid.NewGuid(), Url = "http://127.0.0.1:9/hook", IntegrationActive = true },
+        Guid.NewGuid(), Attempts: 1, AttemptBudgetStart: 0, ReplayRequestId: null, RecoveryId: null, JobId: Guid.NewGuid());
+
+    private static readonly DeliveryPolicy Seed = DeliveryPolicy.For(new DeliveryOptions(), null, null, 0, null, null, null);
 
     [Fact]
     public void Retry_audit_names_the_next_attempt_its_delay_the_correlation_id_and_the_reason()
     {
-        var verdict = RetryPolicy.Decide(false, Claim.ProcessingAttempts, Claim.AttemptBudgetStart, 3, 5000);
         var result = new DeliveryAttemptResult(true, false, 500, "boom", "Callback answered HTTP 500", 12);
+        var verdict = RetryPolicy.Decide(result, Claim.Attempts, Claim.AttemptBudgetStart, Seed, 0);
 
         var (action, details) = DeliveryService.AuditFor(Claim, result, verdict);
 
@@ -31,11 +33,13 @@ public sealed class DeliveryServiceTests
     [Fact]
     public void Processed_and_failed_audits_name_the_attempt_made()
     {
-        var processed = DeliveryService.AuditFor(Claim, new DeliveryAttemptResult(true, true, 202, null, null, 5), RetryPolicy.Decide(true, 1, 0, 3, 5000));
+        var success = new DeliveryAttemptResult(true, true, 202, null, null, 5);
+        var processed = DeliveryService.AuditFor(Claim, success, RetryPolicy.Decide(success, 1, 0, Seed, 0));
         Assert.Equal("event.processed", processed.Action);
         Assert.Equal(2, JsonNode.Parse(processed.Details)!["attemptNo"]!.GetValue<int>());
 
-        var failed = DeliveryService.AuditFor(Claim, new DeliveryAttemptResult(true, false, null, null, "Connection refused", 5), RetryPolicy.Decide(false, 2, 0, 3, 5000));
+        var refused = new DeliveryAttemptResult(true, false, null, null, "Connection refused", 5);
+        var failed = DeliveryService.AuditFor(Claim, refused, RetryPolicy.Decide(refused, 2, 0, Seed, 0));
         Assert.Equal("event.failed", failed.Action);
         Assert.Equal(3, JsonNode.Parse(failed.Details)!["attemptNo"]!.GetValue<int>());
         Assert.Equal("Connection refused", JsonNode.Parse(failed.Details)!["reason"]!.GetValue<string>());

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+using Relay.Delivery.Worker.Delivery;
+
+namespace Relay.Delivery.Worker.Consumers;
+
+public sealed class DestinationResumedConsumerDefinition(IOptions<DeliveryOptions> options) : DeliveryConsumerDefinition<DestinationResumedConsumer>(options);
