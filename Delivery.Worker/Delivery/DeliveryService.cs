@@ -75,7 +75,7 @@ public sealed class DeliveryService(
         foreach (var candidate in candidates)
         {
             // The lease outlasts the attempt's own timeout, whatever the destination set it to.
-            var lease = TimeSpan.FromSeconds(Math.Max(settings.LeaseSeconds, (candidate.TimeoutSeconds ?? settings.TimeoutSeconds) + 30));
+            var lease = TimeSpan.FromSeconds(Math.Max(settings.LeaseSeconds, (candidate.TimeoutSeconds ?? settings.TimeoutSeconds) + 5));
             if (!candidate.IntegrationActive || candidate.Deleted)
             {
                 go.Add((candidate, lease)); // fails at once, without a request
@@ -144,7 +144,7 @@ public sealed class DeliveryService(
         }
         else
         {
-            result = await SendAsync(claim, policy);
+            result = await SendAsync(target, policy);
             circuitOpenUntil = gate.Exit(target.DestinationId, result.Attempted ? result.Succeeded : null);
         }
         var verdict = RetryPolicy.Decide(result, claim.Attempts, claim.AttemptBudgetStart, policy, Random.Shared.NextDouble() * 2 - 1);
@@ -187,9 +187,27 @@ public sealed class DeliveryService(
         }
     }
 
-    private async Task<DeliveryAttemptResult> SendAsync(ClaimedDelivery claim, DeliveryPolicy policy)
+    /// <summary>
+    /// Sends an operator's test event to a destination, signed like any delivery, outside the event pipeline: nothing
+    /// is stored and the destination's gate and health are left alone. Null when the destination does not exist.
+    /// </summary>
+    public async Task<DeliveryAttemptResult?> SendTestAsync(Guid destinationId, Guid testId, string eventType, string payload, CancellationToken cancellationToken)
     {
-        var target = claim.Target;
+        var target = await repository.FindDestinationAsync(destinationId, testId, eventType, payload, cancellationToken);
+        if (target is null)
+        {
+            return null;
+        }
+        if (target.SigningSecret is null)
+        {
+            return DeliveryAttemptResult.NotAttempted("The destination has no signing secret yet (Management.Api generates it at start)");
+        }
+        var policy = DeliveryPolicy.For(options.Value, target.MaxAttempts, target.RetryScheduleMs, target.RetryJitterPercent, target.MaxRetryDelayMs, target.TimeoutSeconds, target.RateLimitPerSecond);
+        return await SendAsync(target, policy);
+    }
+
+    private async Task<DeliveryAttemptResult> SendAsync(DeliveryCandidate target, DeliveryPolicy policy)
+    {
         var tags = new TagList { { "relay.provider", target.Provider } };
         telemetry.Attempts.Add(1, tags);
         var started = timeProvider.GetTimestamp();

@@ -32,6 +32,8 @@ public static class DeliveryServiceCollectionExtensions
             consumers.AddConsumer<EventAcceptedConsumer, EventAcceptedConsumerDefinition>();
             consumers.AddConsumer<EventReplayedConsumer, EventReplayedConsumerDefinition>();
             consumers.AddConsumer<DestinationResumedConsumer, DestinationResumedConsumerDefinition>();
+            consumers.AddConsumer<DestinationRecoveryRequestedConsumer, DestinationRecoveryRequestedConsumerDefinition>();
+            consumers.AddConsumer<DestinationTestRequestedConsumer, DestinationTestRequestedConsumerDefinition>();
         });
         // SSRF protection for callback URLs (Relay:Outbound); refuses to start with an allow-list in Production.
         builder.AddRelayOutboundProtection();

@@ -289,6 +289,88 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         EventTypes = c.EventTypes, PayloadFilter = c.PayloadFilter, DestinationUpdatedAt = c.DestinationUpdatedAt,
     };
 
+    /// <summary>A live destination as a delivery target for a test event that is not stored anywhere.</summary>
+    public async Task<DeliveryCandidate?> FindDestinationAsync(Guid destinationId, Guid testId, string eventType, string payload, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<DeliveryCandidate>(new CommandDefinition(
+            $"""
+            SELECT @testId AS delivery_id, @testId AS event_id, i.id AS integration_id, i.provider, @eventType AS event_type, @payload AS payload,
+                   'test:' || @testId::text AS correlation_id, 'pending' AS status, 0 AS attempts, 0 AS attempt_budget_start,
+                   {DestinationColumns}
+            FROM destinations d
+            JOIN integrations i ON i.id = d.integration_id
+            LEFT JOIN destination_health h ON h.destination_id = d.id
+            WHERE d.id = @destinationId AND d.deleted_at IS NULL
+            """, new { destinationId, testId, eventType, payload }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Starts (or, after a crash, continues) a recovery: returns its destination, its start time and how many failed
+    /// deliveries it covers; null if it is unknown or finished.
+    /// </summary>
+    public async Task<(Guid DestinationId, DateTime Since)?> StartRecoveryAsync(Guid recoveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<(Guid, DateTime)?>(new CommandDefinition(
+            """
+            UPDATE destination_recoveries r SET status = 'running', started_at = coalesce(r.started_at, now()),
+                total = coalesce(r.total, (SELECT count(*) FROM deliveries v
+                                           WHERE v.destination_id = r.destination_id AND v.status = 'failed' AND v.created_at >= r.since))
+            WHERE r.id = @recoveryId AND r.status IN ('queued', 'running')
+            RETURNING r.destination_id, r.since
+            """, new { recoveryId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Restarts up to <paramref name="batchSize"/> of the destination's failed deliveries since the recovery's start
+    /// time with a fresh retry budget, due now, and counts them as requeued. A delivery this recovery restarted
+    /// already is not taken again, even if it failed again. Returns how many it restarted.
+    /// </summary>
+    public async Task<int> RequeueRecoveryBatchAsync(Guid recoveryId, Guid destinationId, DateTime since, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var batch = (await connection.QueryAsync<(Guid Id, Guid EventId)>(new CommandDefinition(
+            """
+            SELECT id, normalized_event_id FROM deliveries
+            WHERE destination_id = @destinationId AND status = 'failed' AND created_at >= @since AND recovery_id IS DISTINCT FROM @recoveryId
+            ORDER BY normalized_event_id LIMIT @batchSize
+            """, new { destinationId, since, recoveryId, batchSize }, cancellationToken: cancellationToken))).AsList();
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var eventIds = batch.Select(row => row.EventId).Distinct().ToArray();
+        await connection.ExecuteAsync(new CommandDefinition(LockEventsSql, new { EventIds = eventIds }, transaction, cancellationToken: cancellationToken));
+        var requeued = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE deliveries SET status = 'pending', attempt_budget_start = attempts, next_attempt_at = now(),
+                recovery_id = @recoveryId, replay_request_id = NULL, updated_at = now()
+            WHERE id = ANY(@ids) AND status = 'failed'
+            """, new { ids = batch.Select(row => row.Id).ToArray(), recoveryId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"{DeriveEventStatusSql}; UPDATE destination_recoveries SET requeued = requeued + @requeued WHERE id = @recoveryId",
+            new { EventIds = eventIds, requeued, recoveryId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        // A batch whose deliveries all changed meanwhile (another claim took them) still made progress: they left 'failed'.
+        return Math.Max(requeued, 1);
+    }
+
+    public async Task FinishRecoveryAsync(Guid recoveryId, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE destination_recoveries SET status = CASE WHEN @error IS NULL THEN 'completed' ELSE 'failed' END, error = @error, completed_at = now()
+            WHERE id = @recoveryId AND status = 'running';
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
+            SELECT 'destination', destination_id, 'destination.recovery_completed', 'system',
+                   jsonb_build_object('recoveryId', id, 'total', total, 'requeued', requeued, 'error', error)
+            FROM destination_recoveries WHERE id = @recoveryId;
+            """, new { recoveryId, error }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Events accepted (or replayed) whose message never came: not fanned out well after they were made due.</summary>
     public async Task<IReadOnlyList<Guid>> FindStrandedEventsAsync(int limit, TimeSpan pendingGrace, CancellationToken cancellationToken)
     {

@@ -5,4 +5,5 @@ public sealed record EventDetail(
     WebhookView Webhook,
     IReadOnlyList<DeliveryAttemptView> DeliveryAttempts,
     IReadOnlyList<ProcessingJobView> ProcessingJobs,
-    IReadOnlyList<ReplayRequestView> ReplayRequests);
+    IReadOnlyList<ReplayRequestView> ReplayRequests,
+    IReadOnlyList<EventDeliveryView> Deliveries);

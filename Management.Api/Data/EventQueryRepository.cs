@@ -61,17 +61,23 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             WHERE normalized_event_id = @id ORDER BY created_at DESC, id DESC LIMIT {DetailJobLimit};
             SELECT {ReplayRequestRepository.Columns} FROM replay_requests
             WHERE normalized_event_id = @id ORDER BY created_at DESC, id DESC LIMIT {DetailReplayLimit};
+            SELECT v.id, v.destination_id, d.is_default AS is_default_destination, v.status, v.attempts, v.last_error, v.last_attempt_at,
+                   CASE WHEN v.status IN ('pending', 'retrying') AND v.next_attempt_at < 'infinity' THEN v.next_attempt_at END AS next_attempt_at,
+                   v.replay_request_id, v.recovery_id, v.created_at, v.updated_at
+            FROM deliveries v JOIN destinations d ON d.id = v.destination_id
+            WHERE v.normalized_event_id = @id ORDER BY v.created_at, v.id;
             """, new { id }, transaction, cancellationToken: cancellationToken));
         var row = await results.ReadSingleOrDefaultAsync<EventRow>();
         var webhook = await results.ReadSingleOrDefaultAsync<WebhookRow>();
         var attempts = (await results.ReadAsync<DeliveryAttemptView>()).AsList();
         var jobs = (await results.ReadAsync<ProcessingJobView>()).AsList();
         var replays = (await results.ReadAsync<ReplayRequestView>()).AsList();
+        var deliveries = (await results.ReadAsync<EventDeliveryView>()).AsList();
         if (row is null || webhook is null)
         {
             return null;
         }
-        return new EventDetail(row.ToView(), webhook.ToView(), attempts, jobs, replays);
+        return new EventDetail(row.ToView(), webhook.ToView(), attempts, jobs, replays, deliveries);
     }
 
     public async Task<EventStatusView?> FindStatusAsync(Guid id, CancellationToken cancellationToken)

@@ -42,6 +42,12 @@ public sealed class CountingSink : IAsyncDisposable
         set => failing = value;
     }
 
+    /// <summary>
+    /// When set, answers each recorded delivery instead of the 202 (the argument counts the deliveries recorded so
+    /// far, this one included), for tests of how Relay treats a receiver's 410, 429, Retry-After.
+    /// </summary>
+    public Func<int, IResult>? Answer { get; set; }
+
     /// <param name="delay">How long each delivery is held before the 202, to keep it in flight.</param>
     public static async Task<CountingSink> StartAsync(TimeSpan delay = default)
     {
@@ -59,13 +65,13 @@ public sealed class CountingSink : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString());
-            sink.received.Enqueue(new ReceivedDelivery(context.Request.Method, context.Request.Path, headers, body));
+            sink.received.Enqueue(new ReceivedDelivery(context.Request.Method, context.Request.Path, headers, body, DateTimeOffset.UtcNow));
             sink.arrivals.AddOrUpdate(headers.GetValueOrDefault("x-event-id", ""), 1, (_, count) => count + 1);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay);
             }
-            return Results.Accepted();
+            return sink.Answer is { } answer ? answer(sink.received.Count) : Results.Accepted();
         });
         await app.StartAsync();
         sink.Port = new Uri(app.Urls.First()).Port;
@@ -79,4 +85,4 @@ public sealed class CountingSink : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedDelivery(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+public sealed record ReceivedDelivery(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At);
