@@ -48,7 +48,9 @@ public sealed class IntegrationService(IntegrationRepository integrations, Secre
     /// <summary>Null when there is no such live integration.</summary>
     public async Task<IntegrationDetail?> RotateSecretAsync(Guid id, SecretRotationInput input, CancellationToken cancellationToken)
     {
+        // To the microsecond, as PostgreSQL stores it, so the audit entry names the instant the row holds.
         var now = timeProvider.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var previousValidUntil = now.AddSeconds(input.GraceSeconds);
         var rotated = await integrations.RotateSecretAsync(
             id,
