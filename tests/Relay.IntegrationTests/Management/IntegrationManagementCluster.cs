@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Relay.IntegrationTests.Harness;
+
+namespace Relay.IntegrationTests.Management;
+
+/// <summary>
+/// Ingress, Management and the gateway over a database of their own, since these tests delete and re-create the
+/// seeded acme and globex integrations that the shared cluster's tests rely on. Ingress caches integrations for 1 s
+/// here instead of 5, so a deletion or a disable reaches ingest quickly.
+/// </summary>
+public sealed class IntegrationManagementCluster : RelayCluster
+{
+    public static readonly TimeSpan IntegrationCacheDuration = TimeSpan.FromSeconds(1);
+
+    protected override string Purpose => "integrations";
+
+    protected override IReadOnlyList<string> ServicesToRun => ["Ingress.Api", "Management.Api", "Gateway"];
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+    {
+        ["Relay__Ingress__IntegrationCacheDuration"] = IntegrationCacheDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A callback URL the outbound guard accepts here: the development sink, through the gateway on loopback (allow-listed).</summary>
+    public string SinkUrl(string provider) => new Uri(GatewayAddress, $"/api/v1/internal/delivery-sink/{provider}").ToString();
+}
+
+[CollectionDefinition(Name)]
+public sealed class IntegrationManagementCollection : ICollectionFixture<IntegrationManagementCluster>
+{
+    public const string Name = "integration management cluster";
+}
+
+/// <summary>
+/// Calls the management routes through the gateway and keeps every answer's body, so a test can assert at the end
+/// that no answer ever held a secret.
+/// </summary>
+internal sealed class IntegrationManagementClient(IntegrationManagementCluster cluster) : IDisposable
+{
+    private readonly HttpClient management = cluster.CreateClient(withManagementKey: true);
+    private readonly HttpClient webhooks = cluster.CreateClient();
+    private readonly List<string> answers = [];
+
+    public IReadOnlyList<string> Answers => answers;
+
+    public void Dispose()
+    {
+        management.Dispose();
+        webhooks.Dispose();
+    }
+
+    public static string NewSecret(string label) => $"{label}-{Guid.NewGuid():N}";
+
+    public async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, object? body = null, string? rawBody = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (rawBody is not null)
+        {
+            request.Content = Webhooks.Json(rawBody);
+        }
+        else if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        var response = await management.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        answers.Add(text);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
+    }
+
+    public async Task<JsonNode> ExpectAsync(HttpStatusCode expected, HttpMethod method, string path, object? body = null, string? rawBody = null)
+    {
+        var (status, json, response) = await SendAsync(method, path, body, rawBody);
+        using var _ = response;
+        Assert.True(status == expected, $"{method} {path} answered {(int)status}, expected {(int)expected}: {json?.ToJsonString()}\n{cluster.Logs()}");
+        return json ?? new JsonObject();
+    }
+
+    /// <summary>Asserts a 400 <c>VALIDATION_ERROR</c> whose details name <paramref name="field"/>.</summary>
+    public async Task ExpectValidationErrorAsync(string field, HttpMethod method, string path, object? body = null, string? rawBody = null)
+    {
+        var json = await ExpectAsync(HttpStatusCode.BadRequest, method, path, body, rawBody);
+        Assert.Equal("VALIDATION_ERROR", json["error"]!["code"]!.GetValue<string>());
+        Assert.True(json["error"]!["details"]?[field] is not null, $"details do not name {field}: {json.ToJsonString()}");
+    }
+
+    /// <summary>Deletes the provider's live integration, if any, and creates a new one; returns the 201's data.</summary>
+    public async Task<JsonNode> CreateFreshAsync(string provider, string secret, string? name = null)
+    {
+        var live = await ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/integrations?provider={provider}");
+        foreach (var integration in live["data"]!.AsArray())
+        {
+            await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"/api/v1/integrations/{integration!["id"]!.GetValue<string>()}");
+        }
+        var created = await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/integrations",
+            new { provider, name = name ?? $"{provider} under test", secret, callbackUrl = cluster.SinkUrl(provider) });
+        return created["data"]!;
+    }
+
+    /// <summary>Sends a valid webhook for the provider, authenticated with <paramref name="secret"/>; returns the status and error message.</summary>
+    public async Task<(HttpStatusCode Status, string? Code, string? Message)> SendWebhookAsync(string provider, string secret)
+    {
+        var acmeBody = Webhooks.AcmeBody();
+        using var request = provider == "acme" ? Webhooks.Acme(acmeBody, Webhooks.Sign(acmeBody, secret)) : Webhooks.Globex(Webhooks.GlobexBody(), secret);
+        using var response = await webhooks.SendAsync(request);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, json?["error"]?["code"]?.GetValue<string>(), json?["error"]?["message"]?.GetValue<string>());
+    }
+
+    /// <summary>Sends webhooks until one answers <paramref name="expected"/> (Ingress may hold a cached copy for a moment).</summary>
+    public async Task<(HttpStatusCode Status, string? Code, string? Message)> WebhookEventuallyAsync(string provider, string secret, HttpStatusCode expected, TimeSpan? timeout = null) =>
+        await Webhooks.EventuallyAsync(() => SendWebhookAsync(provider, secret), answer => answer.Status == expected,
+            timeout ?? IntegrationManagementCluster.IntegrationCacheDuration + TimeSpan.FromSeconds(4));
+}
