@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -54,6 +55,8 @@ public sealed partial class WebhookIngestionService(
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, IWebhookProvider> providersByName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
     private readonly HashSet<string> redactedHeaders = new(AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
+    // When each provider's integration was last re-read after a failed check (one entry per provider adapter).
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastRechecks = new(StringComparer.Ordinal);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{1,49}$")]
     private static partial Regex ProviderNamePattern();
@@ -103,7 +106,7 @@ public sealed partial class WebhookIngestionService(
             var checkedAt = timeProvider.GetUtcNow();
             var cached = await GetIntegrationAsync(provider, reload: false, cancellationToken);
             rejection = CheckCredentials(cached.Credentials, adapter, webhook, provider, checkedAt);
-            if (rejection is not null && checkedAt - cached.LoadedAt >= RecheckInterval)
+            if (rejection is not null && checkedAt - cached.LoadedAt >= RecheckInterval && TryStartRecheck(provider, checkedAt))
             {
                 // The cached copy may predate a new secret, a new integration or an enabled one: read it again so
                 // those take effect at once. At most once per RecheckInterval, so junk cannot make every request a query.
@@ -220,6 +223,13 @@ public sealed partial class WebhookIngestionService(
             logger.LogWarning("Idempotency fast path skipped: Redis unavailable ({Message})", exception.Message);
             return true;
         }
+    }
+
+    /// <summary>True for one caller per provider per <see cref="RecheckInterval"/>, however many fail at the same moment.</summary>
+    private bool TryStartRecheck(string provider, DateTimeOffset now)
+    {
+        var last = lastRechecks.GetOrAdd(provider, DateTimeOffset.MinValue);
+        return now - last >= RecheckInterval && lastRechecks.TryUpdate(provider, now, last);
     }
 
     private static ApiError NoActiveIntegration(string provider) => ApiError.NotFound($"No active integration for provider '{provider}'");
