@@ -80,9 +80,15 @@ internal sealed class IntegrationManagementClient(IntegrationManagementCluster c
         {
             await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"/api/v1/integrations/{integration!["id"]!.GetValue<string>()}");
         }
-        var created = await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/integrations",
+        var (status, created, response) = await SendAsync(HttpMethod.Post, "/api/v1/integrations",
             new { provider, name = name ?? $"{provider} under test", secret, callbackUrl = cluster.SinkUrl(provider) });
-        return created["data"]!;
+        using (response)
+        {
+            Assert.True(status == HttpStatusCode.Created, $"create answered {(int)status}: {created?.ToJsonString()}\n{cluster.Logs()}");
+            var data = created!["data"]!;
+            Assert.Equal($"/api/v1/integrations/{data["id"]!.GetValue<string>()}", response.Headers.Location?.OriginalString);
+            return data;
+        }
     }
 
     /// <summary>Sends a valid webhook for the provider, authenticated with <paramref name="secret"/>; returns the status and error message.</summary>
