@@ -4,7 +4,12 @@ public sealed class IngressOptions
 {
     public const string SectionName = "Relay:Ingress";
 
-    /// <summary>How long a provider's integration (and its decrypted secret) is cached in memory.</summary>
+    /// <summary>
+    /// How long each replica caches a provider's integration (and its decrypted secrets) in memory: an integration
+    /// deleted or disabled keeps accepting webhooks for up to this long. A webhook whose credentials fail re-reads the
+    /// integration (at most once a second per provider), so a new integration, one enabled again or a rotated secret
+    /// verifies at once; the previous secret's grace window ends on time, whatever the cache holds.
+    /// </summary>
     public TimeSpan IntegrationCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Largest webhook body accepted (<c>Relay:Ingress:MaxBodyBytes</c>); larger ones get 413.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -50,8 +51,12 @@ public sealed partial class WebhookIngestionService(
         "traceparent", "tracestate", "baggage",
     };
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
+    // How often a failed credential check may re-read a cached integration from the database.
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, IWebhookProvider> providersByName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
     private readonly HashSet<string> redactedHeaders = new(AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
+    // When each provider's integration was last re-read after a failed check (one entry per provider adapter).
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastRechecks = new(StringComparer.Ordinal);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{1,49}$")]
     private static partial Regex ProviderNamePattern();
@@ -90,16 +95,25 @@ public sealed partial class WebhookIngestionService(
         // credentials) use a quota of their own: a flood of junk from an address gets 429 while the provider's
         // authentic webhooks from it keep theirs. Checking is cheap: an HMAC or a token compare against an integration
         // cached in memory, and a provider without an adapter never reaches the database.
-        ApiError? rejection = null;
-        ActiveIntegration? integration = null;
-        if (!providersByName.TryGetValue(provider, out var adapter)
-            || (integration = await GetActiveIntegrationAsync(provider, cancellationToken)) is null)
+        ApiError? rejection;
+        IntegrationCredentials? integration = null;
+        if (!providersByName.TryGetValue(provider, out var adapter))
         {
-            rejection = ApiError.NotFound($"No active integration for provider '{provider}'");
+            rejection = NoActiveIntegration(provider);
         }
-        else if (adapter.Verify(webhook.Headers, webhook.Body, integration.Secret) is { } verificationError)
+        else
         {
-            rejection = ApiError.Unauthorized(verificationError);
+            var checkedAt = timeProvider.GetUtcNow();
+            var cached = await GetIntegrationAsync(provider, reload: false, cancellationToken);
+            rejection = CheckCredentials(cached.Credentials, adapter, webhook, provider, checkedAt);
+            if (rejection is not null && checkedAt - cached.LoadedAt >= RecheckInterval && TryStartRecheck(provider, checkedAt))
+            {
+                // The cached copy may predate a new secret, a new integration or an enabled one: read it again so
+                // those take effect at once. At most once per RecheckInterval, so junk cannot make every request a query.
+                cached = await GetIntegrationAsync(provider, reload: true, cancellationToken);
+                rejection = CheckCredentials(cached.Credentials, adapter, webhook, provider, checkedAt);
+            }
+            integration = cached.Credentials;
         }
 
         var sourceIp = webhook.SourceIp?.IsIPv4MappedToIPv6 == true ? webhook.SourceIp.MapToIPv4() : webhook.SourceIp;
@@ -211,18 +225,47 @@ public sealed partial class WebhookIngestionService(
         }
     }
 
-    private async Task<ActiveIntegration?> GetActiveIntegrationAsync(string provider, CancellationToken cancellationToken)
+    /// <summary>True for one caller per provider per <see cref="RecheckInterval"/>, however many fail at the same moment.</summary>
+    private bool TryStartRecheck(string provider, DateTimeOffset now)
     {
-        if (cache.TryGetValue<ActiveIntegration?>(("integration", provider), out var cached))
+        var last = lastRechecks.GetOrAdd(provider, DateTimeOffset.MinValue);
+        return now - last >= RecheckInterval && lastRechecks.TryUpdate(provider, now, last);
+    }
+
+    private static ApiError NoActiveIntegration(string provider) => ApiError.NotFound($"No active integration for provider '{provider}'");
+
+    private static ApiError? CheckCredentials(IntegrationCredentials? integration, IWebhookProvider adapter, IncomingWebhook webhook, string provider, DateTimeOffset now) =>
+        integration is null ? NoActiveIntegration(provider)
+        : integration.Verify(adapter, webhook.Headers, webhook.Body, now) is { } verificationError ? ApiError.Unauthorized(verificationError)
+        : null;
+
+    /// <summary>
+    /// The provider's live, active integration (null when there is none), cached for
+    /// <see cref="IngressOptions.IntegrationCacheDuration"/>: a deletion or a disable takes effect within that time.
+    /// </summary>
+    private async Task<CachedIntegration> GetIntegrationAsync(string provider, bool reload, CancellationToken cancellationToken)
+    {
+        var key = ("integration", provider);
+        if (!reload && cache.TryGetValue<CachedIntegration>(key, out var cached) && cached is not null)
         {
             return cached;
         }
         var integration = await databaseRetry.ExecuteAsync(token => integrations.FindByProviderAsync(provider, token), cancellationToken);
-        var active = integration is { IsActive: true }
-            ? new ActiveIntegration(integration.Id, secretProtector.Unprotect(integration.EncryptedSecret, SecretPurposes.IntegrationSecret))
-            : null;
-        cache.Set(("integration", provider), active, options.Value.IntegrationCacheDuration);
-        return active;
+        var now = timeProvider.GetUtcNow();
+        var credentials = integration is { IsActive: true } ? CredentialsOf(integration, now) : null;
+        var loaded = new CachedIntegration(credentials, now);
+        cache.Set(key, loaded, options.Value.IntegrationCacheDuration);
+        return loaded;
+    }
+
+    private IntegrationCredentials CredentialsOf(Integration integration, DateTimeOffset now)
+    {
+        var secret = secretProtector.Unprotect(integration.EncryptedSecret, SecretPurposes.IntegrationSecret);
+        if (integration.PreviousEncryptedSecret is not { } previous || integration.PreviousSecretExpiresAt is not { } expiresAt || expiresAt <= now)
+        {
+            return new IntegrationCredentials(integration.Id, secret);
+        }
+        return new IntegrationCredentials(integration.Id, secret, secretProtector.Unprotect(previous, SecretPurposes.IntegrationSecret), expiresAt);
     }
 
     /// <summary>
@@ -250,5 +293,5 @@ public sealed partial class WebhookIngestionService(
         return JsonSerializer.Serialize(stored, JsonSerializerOptions.Web);
     }
 
-    private sealed record ActiveIntegration(Guid Id, string Secret);
+    private sealed record CachedIntegration(IntegrationCredentials? Credentials, DateTimeOffset LoadedAt);
 }

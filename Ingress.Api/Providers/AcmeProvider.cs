@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Relay.Infrastructure.Providers;
 
 namespace Relay.Ingress.Api.Providers;
 
@@ -10,7 +11,7 @@ public sealed class AcmeProvider : IWebhookProvider
 {
     public const string SignatureHeader = "x-acme-signature";
 
-    public string Name => "acme";
+    public string Name => SupportedProviders.Acme;
 
     public IReadOnlyCollection<string> CredentialHeaders { get; } = [SignatureHeader];
 

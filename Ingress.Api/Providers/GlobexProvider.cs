@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Relay.Infrastructure.Providers;
 using Relay.Infrastructure.Security;
 
 namespace Relay.Ingress.Api.Providers;
@@ -9,7 +10,7 @@ public sealed class GlobexProvider : IWebhookProvider
 {
     public const string TokenHeader = "x-globex-token";
 
-    public string Name => "globex";
+    public string Name => SupportedProviders.Globex;
 
     public IReadOnlyCollection<string> CredentialHeaders { get; } = [TokenHeader];
 

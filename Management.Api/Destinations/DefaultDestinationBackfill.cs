@@ -38,7 +38,7 @@ public sealed class DefaultDestinationBackfill(NpgsqlDataSource dataSource, Secr
             """
             INSERT INTO destinations (id, integration_id, is_default, created_at, updated_at)
             SELECT gen_random_uuid(), i.id, true, @now, @now FROM integrations i
-            WHERE NOT EXISTS (SELECT 1 FROM destinations d WHERE d.integration_id = i.id AND d.is_default AND d.deleted_at IS NULL)
+            WHERE i.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM destinations d WHERE d.integration_id = i.id AND d.is_default AND d.deleted_at IS NULL)
             ON CONFLICT DO NOTHING
             """, new { now }, cancellationToken: cancellationToken));
         var missing = (await connection.QueryAsync<Guid>(new CommandDefinition(

@@ -3,9 +3,11 @@ using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
+using Relay.Infrastructure.Security.Outbound;
 using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Apis;
 using Relay.Management.Api.Data;
+using Relay.Management.Api.Integrations;
 using Relay.Management.Api.Replays;
 using Relay.Management.Api.Security;
 
@@ -13,7 +15,7 @@ namespace Relay.Management.Api.Extensions;
 
 public static class ManagementServiceCollectionExtensions
 {
-    /// <summary>Management requests carry at most a small JSON body (a replay request).</summary>
+    /// <summary>Management requests carry at most a small JSON body (a replay request, an integration).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static IHostApplicationBuilder AddManagementServices(this WebApplicationBuilder builder)
@@ -22,8 +24,10 @@ public static class ManagementServiceCollectionExtensions
         builder.AddManagementKeyCheck();
 
         builder.AddRelayDatabase();
-        // Destination signing secrets are stored encrypted.
+        // Integration secrets and destination signing secrets are stored encrypted.
         builder.AddRelaySecretProtection();
+        // Callback URLs are checked against the SSRF rules delivery applies (Relay:Outbound) before they are stored.
+        builder.AddRelayOutboundProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
         // Publishes ReplayRequested through the outbox; this service has no consumers.
@@ -46,6 +50,8 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<AuditEntryRepository>();
         builder.Services.AddSingleton<ReplayRequestRepository>();
         builder.Services.AddSingleton<ReplayService>();
+        builder.Services.AddSingleton<IntegrationService>();
+        builder.Services.AddSingleton<CallbackUrlCheck>();
         builder.Services.AddHostedService<DefaultDestinationBackfill>();
         return builder;
     }

@@ -3,20 +3,22 @@ using Microsoft.Extensions.Logging;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Data.Integrations;
 using Relay.Infrastructure.Destinations;
+using Relay.Infrastructure.Providers;
 using Relay.Infrastructure.Security;
 
 namespace Relay.Infrastructure.Seeding;
 
 /// <summary>
 /// In Development, creates the seed's <c>acme</c> and <c>globex</c> integrations with their demo secrets and
-/// callback URLs pointing at the delivery sink through the gateway (<c>Relay:Seed:CallbackBaseUrl</c>).
+/// callback URLs pointing at the delivery sink through the gateway (<c>Relay:Seed:CallbackBaseUrl</c>), once: a seed
+/// integration an operator changed or deleted stays as the operator left it.
 /// </summary>
 public sealed class DevelopmentIntegrationSeeder(IntegrationRepository integrations, SecretProtector protector, IConfiguration configuration, TimeProvider timeProvider, ILogger<DevelopmentIntegrationSeeder> logger) : IDatabaseSeeder
 {
     private static readonly (string Provider, string Name, string Secret)[] Seeds =
     [
-        ("acme", "Acme Corp", "acme-demo-secret"),
-        ("globex", "Globex Corporation", "globex-demo-secret"),
+        (SupportedProviders.Acme, "Acme Corp", "acme-demo-secret"),
+        (SupportedProviders.Globex, "Globex Corporation", "globex-demo-secret"),
     ];
 
     public async Task SeedAsync(CancellationToken cancellationToken)

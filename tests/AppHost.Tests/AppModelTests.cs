@@ -110,6 +110,20 @@ public sealed class AppModelTests(ContainerModelFixture app) : IClassFixture<Con
         AssertSetTo(env, "Relay__Security__EncryptionKey", encryptionKey ? "{encryption-key.value}" : null);
     }
 
+    [Theory]
+    [InlineData("gateway", null)]
+    [InlineData("ingress-api", null)]
+    [InlineData("management-api", "127.0.0.1")]
+    [InlineData("delivery-worker", "127.0.0.1")]
+    [InlineData("replay-worker", null)]
+    public async Task Outside_Production_the_services_that_judge_callback_urls_allow_the_loopback_sink(string service, string? allowed)
+    {
+        var env = await AppModelFixture.PublishEnvironmentAsync(app.Project(service));
+
+        // Delivery calls callback URLs and Management checks them when they are set: the same allow-list for both.
+        AssertSetTo(env, "Relay__Outbound__AllowedHosts__0", allowed);
+    }
+
     [Fact]
     public async Task Gateway_routes_its_ingress_and_management_clusters_to_those_services()
     {

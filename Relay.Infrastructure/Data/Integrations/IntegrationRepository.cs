@@ -1,24 +1,40 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 
 namespace Relay.Infrastructure.Data.Integrations;
 
+/// <summary>
+/// Integrations and the writes that come with them (the default destination, audit entries), each all or nothing.
+/// Every read sees live integrations only: a deleted one is gone for ingest and management alike, while the events
+/// that came through it keep pointing at it.
+/// </summary>
 public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "id, provider, name, webhook_secret AS encrypted_secret, callback_url, is_active, created_at, updated_at";
+    private const string RowColumns =
+        """
+        i.id, i.provider, i.name, i.webhook_secret AS encrypted_secret, i.callback_url, i.is_active, i.created_at, i.updated_at,
+        i.previous_webhook_secret AS previous_encrypted_secret, i.previous_secret_expires_at, i.secret_rotated_at
+        """;
+
+    private const string Columns =
+        $"""
+        {RowColumns},
+        (SELECT d.id FROM destinations d WHERE d.integration_id = i.id AND d.is_default AND d.deleted_at IS NULL) AS default_destination_id
+        """;
 
     public async Task<Integration?> FindByProviderAsync(string provider, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
-            $"SELECT {Columns} FROM integrations WHERE provider = @provider", new { provider }, cancellationToken: cancellationToken));
+            $"SELECT {Columns} FROM integrations i WHERE i.provider = @provider AND i.deleted_at IS NULL", new { provider }, cancellationToken: cancellationToken));
     }
 
     public async Task<Integration?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
-            $"SELECT {Columns} FROM integrations WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+            $"SELECT {Columns} FROM integrations i WHERE i.id = @id AND i.deleted_at IS NULL", new { id }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<Integration>> ListAsync(string? provider, bool? active, CancellationToken cancellationToken)
@@ -26,16 +42,18 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Integration>(new CommandDefinition(
             $"""
-            SELECT {Columns} FROM integrations
-            WHERE (@provider::text IS NULL OR provider = @provider) AND (@active::boolean IS NULL OR is_active = @active)
-            ORDER BY provider
+            SELECT {Columns} FROM integrations i
+            WHERE i.deleted_at IS NULL
+              AND (@provider::text IS NULL OR i.provider = @provider) AND (@active::boolean IS NULL OR i.is_active = @active)
+            ORDER BY i.provider
             """, new { provider, active }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 
     /// <summary>
-    /// Creates the integration and its default destination unless one exists for the provider (seeding must not
-    /// overwrite an operator's changes). <paramref name="encryptedSigningSecret"/> is the default destination's.
+    /// Creates the integration and its default destination unless the provider has ever had one (seeding must not
+    /// overwrite an operator's changes, nor bring back an integration an operator deleted).
+    /// <paramref name="encryptedSigningSecret"/> is the default destination's.
     /// </summary>
     public async Task<bool> InsertIfMissingAsync(string provider, string name, string encryptedSecret, string callbackUrl, string encryptedSigningSecret, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -44,8 +62,9 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
             """
             WITH integration AS (
                 INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
-                VALUES (@id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now)
-                ON CONFLICT (provider) DO NOTHING
+                SELECT @id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now
+                WHERE NOT EXISTS (SELECT 1 FROM integrations WHERE provider = @provider)
+                ON CONFLICT (provider) WHERE deleted_at IS NULL DO NOTHING
                 RETURNING id
             )
             INSERT INTO destinations (id, integration_id, is_default, signing_secret, created_at, updated_at)
@@ -53,4 +72,131 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
             """, new { id = Guid.CreateVersion7(now), destinationId = Guid.CreateVersion7(now), provider, name, encryptedSecret, callbackUrl, encryptedSigningSecret, now }, cancellationToken: cancellationToken));
         return inserted == 1;
     }
+
+    /// <summary>
+    /// Creates the integration, its default destination (url NULL: it follows callback_url) and the
+    /// <c>integration.created</c> audit entry in one statement. Null, writing nothing, when the provider already has a
+    /// live integration.
+    /// </summary>
+    public async Task<Integration?> CreateAsync(NewIntegration integration, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
+            $"""
+            WITH i AS (
+                INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
+                VALUES (@Id, @Provider, @Name, @EncryptedSecret, @CallbackUrl, @IsActive, @CreatedAt, @CreatedAt)
+                ON CONFLICT (provider) WHERE deleted_at IS NULL DO NOTHING
+                RETURNING *
+            ), destination AS (
+                INSERT INTO destinations (id, integration_id, is_default, signing_secret, created_at, updated_at)
+                SELECT @DefaultDestinationId, id, true, @EncryptedSigningSecret, @CreatedAt, @CreatedAt FROM i
+            ), audit AS (
+                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+                SELECT 'integration', id, 'integration.created', @Actor, CAST(@AuditDetails AS jsonb), @CreatedAt FROM i
+            )
+            SELECT {RowColumns}, @DefaultDestinationId AS default_destination_id FROM i
+            """, integration, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> to a live integration and audits what actually changed under
+    /// <paramref name="action"/> (details <c>{changes: {field: {from, to}}}</c>); values already as requested are no
+    /// change, and nothing at all changed writes nothing. Null when there is no such live integration.
+    /// </summary>
+    public async Task<Integration?> UpdateAsync(Guid id, IntegrationChanges changes, string action, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
+            $"SELECT {Columns} FROM integrations i WHERE i.id = @id AND i.deleted_at IS NULL FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        if (current is null)
+        {
+            return null;
+        }
+
+        var changed = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (changes.Name is { } name && name != current.Name)
+        {
+            changed["name"] = new { from = current.Name, to = name };
+        }
+        if (changes.CallbackUrl is { } callbackUrl && callbackUrl != current.CallbackUrl)
+        {
+            changed["callbackUrl"] = new { from = current.CallbackUrl, to = callbackUrl };
+        }
+        if (changes.IsActive is { } isActive && isActive != current.IsActive)
+        {
+            changed["isActive"] = new { from = current.IsActive, to = isActive };
+        }
+        if (changed.Count == 0)
+        {
+            return current;
+        }
+
+        var updated = await connection.QuerySingleAsync<Integration>(new CommandDefinition(
+            $"""
+            UPDATE integrations i SET name = @name, callback_url = @callbackUrl, is_active = @isActive, updated_at = @now
+            WHERE i.id = @id
+            RETURNING {Columns}
+            """,
+            new { id, name = changes.Name ?? current.Name, callbackUrl = changes.CallbackUrl ?? current.CallbackUrl, isActive = changes.IsActive ?? current.IsActive, now },
+            transaction, cancellationToken: cancellationToken));
+        await InsertAuditAsync(connection, transaction, id, action, actor, JsonSerializer.Serialize(new { changes = changed }, JsonSerializerOptions.Web), now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
+
+    /// <summary>
+    /// Replaces the inbound secret. With a grace window the replaced secret keeps verifying until
+    /// <paramref name="previousValidUntil"/> (a secret replaced earlier is dropped: two at most verify at a time);
+    /// without one it stops at once. Audited as <c>integration.secret_rotated</c>. Null when there is no such live integration.
+    /// </summary>
+    public async Task<Integration?> RotateSecretAsync(Guid id, string encryptedSecret, DateTimeOffset previousValidUntil, string actor, string auditDetails, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
+            $"""
+            WITH rotated AS (
+                UPDATE integrations i SET
+                    previous_webhook_secret = CASE WHEN @previousValidUntil > @now THEN i.webhook_secret END,
+                    previous_secret_expires_at = @previousValidUntil,
+                    webhook_secret = @encryptedSecret,
+                    secret_rotated_at = @now,
+                    updated_at = @now
+                WHERE i.id = @id AND i.deleted_at IS NULL
+                RETURNING {Columns}
+            ), audit AS (
+                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+                SELECT 'integration', id, 'integration.secret_rotated', @actor, CAST(@auditDetails AS jsonb), @now FROM rotated
+            )
+            SELECT * FROM rotated
+            """, new { id, encryptedSecret, previousValidUntil, actor, auditDetails, now }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Soft-deletes a live integration (its provider becomes free for a new one) and audits it as
+    /// <c>integration.deleted</c>. False when there is no such live integration.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid id, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            WITH deleted AS (
+                UPDATE integrations SET deleted_at = @now, updated_at = @now
+                WHERE id = @id AND deleted_at IS NULL
+                RETURNING id, provider, name
+            )
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+            SELECT 'integration', id, 'integration.deleted', @actor, jsonb_build_object('provider', provider, 'name', name), @now FROM deleted
+            """, new { id, actor, now }, cancellationToken: cancellationToken));
+        return deleted == 1;
+    }
+
+    private static Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string action, string actor, string details, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+            VALUES ('integration', @id, @action, @actor, CAST(@details AS jsonb), @now)
+            """, new { id, action, actor, details, now }, transaction, cancellationToken: cancellationToken));
 }

@@ -22,8 +22,12 @@ public sealed class ManagementAuthTests(RelayCluster cluster)
         { "GET", "/api/v1/audit-entries" },
         { "GET", "/api/v1/replays" },
         { "GET", $"/api/v1/replays/{SomeId}" },
+        { "POST", "/api/v1/integrations" },
+        { "PATCH", $"/api/v1/integrations/{SomeId}" },
+        { "DELETE", $"/api/v1/integrations/{SomeId}" },
+        { "POST", $"/api/v1/integrations/{SomeId}/secret" },
         // Paths no route serves: still 401 without the key, so they reveal nothing.
-        { "GET", "/api/v1/integrations/acme/secret" },
+        { "GET", "/api/v1/integrations/acme/unknown" },
         { "GET", $"/api/v1/events/{SomeId}/unknown" },
         { "DELETE", $"/api/v1/events/{SomeId}" },
         { "GET", "/api/v1/deliveries/export" },
@@ -37,7 +41,7 @@ public sealed class ManagementAuthTests(RelayCluster cluster)
 
     public static TheoryData<string, string> UnknownSubPaths() => new()
     {
-        { "GET", "/api/v1/integrations/acme/secret" },
+        { "GET", "/api/v1/integrations/acme/unknown" },
         { "GET", $"/api/v1/events/{SomeId}/unknown" },
         { "GET", "/api/v1/deliveries/export" },
         { "GET", "/api/v1/audit-entries/1/2/3" },

@@ -37,7 +37,7 @@ internal static class RelayConfigContract
             Optional: [RateLimitPermitsPerMinute, IngressTrustedProxies]),
         new("management-api", "Management.Api",
             Required: [.. ConnectionStrings, ManagementApiKey, EncryptionKey],
-            Optional: []),
+            Optional: [OutboundAllowedHost]),
         new("delivery-worker", "Delivery.Worker",
             Required: [.. ConnectionStrings, EncryptionKey],
             Optional: [DeliveryMaxAttempts, DeliveryRetryBaseDelayMs, OutboundAllowedHost]),

@@ -1,0 +1,57 @@
+using Relay.Infrastructure.Providers;
+using Relay.Management.Api.Requests;
+
+namespace Relay.Management.Api.Integrations;
+
+/// <summary>The fields of an integration as the management routes accept them.</summary>
+public static class IntegrationFields
+{
+    public const int MaxNameLength = 200;
+    public const int MinSecretLength = 16;
+    public const int MaxSecretLength = 500;
+    public const int MaxCallbackUrlLength = 2000;
+
+    /// <summary>One of <see cref="SupportedProviders.All"/>, lower-cased as ingest reads provider keys.</summary>
+    public static string? Provider(JsonBodyReader body)
+    {
+        var provider = body.Text("provider", 1, 50, required: true)?.ToLowerInvariant();
+        if (provider is not null && !SupportedProviders.IsSupported(provider))
+        {
+            body.Fail("provider", $"must be one of: {string.Join(", ", SupportedProviders.All)}");
+            return null;
+        }
+        return provider;
+    }
+
+    public static string? Name(JsonBodyReader body, bool required) => body.Text("name", 1, MaxNameLength, required);
+
+    /// <summary>The inbound secret webhooks are verified with; accepted, stored encrypted, never returned.</summary>
+    public static string? Secret(JsonBodyReader body) => body.Secret("secret", MinSecretLength, MaxSecretLength, required: true);
+
+    /// <summary>
+    /// An absolute http(s) URL without credentials in it (the URL is returned by the list route, a secret never is).
+    /// Whether its host may be called is <see cref="CallbackUrlCheck"/>'s to say.
+    /// </summary>
+    public static string? CallbackUrl(JsonBodyReader body, bool required)
+    {
+        var value = body.Text("callbackUrl", 1, MaxCallbackUrlLength, required);
+        if (value is null)
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.IdnHost.Length == 0)
+        {
+            body.Fail("callbackUrl", "must be an absolute http or https URL");
+            return null;
+        }
+        if (uri.UserInfo.Length > 0)
+        {
+            body.Fail("callbackUrl", "must not carry credentials (user:password@)");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>Who asks, for the audit trail (as the replay route takes it); <see cref="IntegrationService.DefaultActor"/> when not given.</summary>
+    public static string? RequestedBy(JsonBodyReader body) => body.Text("requestedBy", 2, 120);
+}

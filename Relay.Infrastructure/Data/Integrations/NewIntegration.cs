@@ -1,0 +1,18 @@
+namespace Relay.Infrastructure.Data.Integrations;
+
+/// <summary>
+/// An integration to create with its default destination (<see cref="DefaultDestinationId"/>, signed with
+/// <see cref="EncryptedSigningSecret"/>) and its <c>integration.created</c> audit entry. Secrets are ciphertext.
+/// </summary>
+public sealed record NewIntegration(
+    Guid Id,
+    string Provider,
+    string Name,
+    string EncryptedSecret,
+    string CallbackUrl,
+    bool IsActive,
+    Guid DefaultDestinationId,
+    string EncryptedSigningSecret,
+    string Actor,
+    string AuditDetails,
+    DateTimeOffset CreatedAt);
