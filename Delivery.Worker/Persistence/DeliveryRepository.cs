@@ -24,7 +24,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 
     private const string DestinationColumns =
         """
-        i.is_active AS integration_active,
+        (i.is_active AND i.deleted_at IS NULL) AS integration_active,
         d.id AS destination_id, d.is_default, coalesce(d.url, i.callback_url) AS url, d.headers::text AS headers_json,
         d.timeout_seconds, d.max_attempts, d.retry_schedule_ms, d.retry_jitter_percent, d.max_retry_delay_ms,
         d.rate_limit_per_second, d.paused,

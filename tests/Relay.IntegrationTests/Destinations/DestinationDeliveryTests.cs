@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Relay.IntegrationTests.Harness;
 using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
 
 namespace Relay.IntegrationTests.Destinations;
 
@@ -112,9 +113,6 @@ public sealed class DestinationDeliveryTests(DestinationsCluster cluster) : ICla
         new StandardWebhook(newSecret).Verify(rotated.Body, HeadersOf(rotated, signatures[0]));
         new StandardWebhook(secret).Verify(rotated.Body, HeadersOf(rotated, signatures[1]));
         Assert.Throws<WebhookVerificationException>(() => new StandardWebhook(secret).Verify(rotated.Body, HeadersOf(rotated, signatures[0])));
-        // Relay's own verifier, as a receiver would use it, takes the whole header with either secret.
-        Assert.True(new Relay.Webhooks.WebhookVerifier(secret).Verify(rotated.Headers["webhook-id"], rotated.Headers["webhook-timestamp"], rotated.Headers["webhook-signature"], System.Text.Encoding.UTF8.GetBytes(rotated.Body)).IsValid);
-        Assert.True(new Relay.Webhooks.WebhookVerifier(newSecret).Verify(rotated.Headers["webhook-id"], rotated.Headers["webhook-timestamp"], rotated.Headers["webhook-signature"], System.Text.Encoding.UTF8.GetBytes(rotated.Body)).IsValid);
 
         // Without a grace window the old secret stops signing at once.
         using var immediate = await management.PostAsJsonAsync($"/api/v1/destinations/{destination}/rotate-secret", new { graceSeconds = 0 });
@@ -290,7 +288,7 @@ public sealed class DestinationDeliveryTests(DestinationsCluster cluster) : ICla
 
     private static List<Guid> EventIds(CountingSink sink) => sink.Received.Select(d => Guid.Parse(d.Headers["x-event-id"])).ToList();
 
-    private static WebHeaderCollection HeadersOf(ReceivedDelivery delivery, string? signature = null) => new()
+    private static HeaderDictionary HeadersOf(ReceivedDelivery delivery, string? signature = null) => new()
     {
         ["webhook-id"] = delivery.Headers["webhook-id"],
         ["webhook-timestamp"] = delivery.Headers["webhook-timestamp"],
