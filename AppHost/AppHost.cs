@@ -34,8 +34,10 @@ var delivery = AddRelayService<Projects.Delivery_Worker>("delivery-worker", read
 if (!builder.Environment.IsProduction())
 {
     // The seeded integrations deliver to the development sink through the gateway on 127.0.0.1:8080, a loopback
-    // address the SSRF guard refuses unless allow-listed (Production refuses any allow-list).
+    // address the SSRF guard refuses unless allow-listed (Production refuses any allow-list). Management checks
+    // destination URLs with the same guard, so it gets the same list: what one accepts, the other sends to.
     delivery.WithEnvironment("Relay__Outbound__AllowedHosts__0", "127.0.0.1");
+    management.WithEnvironment("Relay__Outbound__AllowedHosts__0", "127.0.0.1");
 }
 
 AddRelayService<Projects.Replay_Worker>("replay-worker");

@@ -3,6 +3,7 @@ using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
+using Relay.Infrastructure.Security.Outbound;
 using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Apis;
 using Relay.Management.Api.Data;
@@ -24,6 +25,9 @@ public static class ManagementServiceCollectionExtensions
         builder.AddRelayDatabase();
         // Destination signing secrets are stored encrypted.
         builder.AddRelaySecretProtection();
+        // Destination URLs are checked against the same SSRF rules (Relay:Outbound) Delivery.Worker sends with, so a
+        // URL is refused when it is stored rather than at every delivery; an allow-list stops Production at startup.
+        builder.AddRelayOutboundProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
         // Publishes ReplayRequested through the outbox; this service has no consumers.

@@ -110,6 +110,20 @@ public sealed class AppModelTests(ContainerModelFixture app) : IClassFixture<Con
         AssertSetTo(env, "Relay__Security__EncryptionKey", encryptionKey ? "{encryption-key.value}" : null);
     }
 
+    /// <summary>Management checks destination URLs with the SSRF guard Delivery.Worker sends under: the same allow-list.</summary>
+    [Theory]
+    [InlineData("gateway", null)]
+    [InlineData("ingress-api", null)]
+    [InlineData("management-api", "127.0.0.1")]
+    [InlineData("delivery-worker", "127.0.0.1")]
+    [InlineData("replay-worker", null)]
+    public async Task Outside_Production_management_and_delivery_allow_the_same_outbound_hosts(string service, string? allowed)
+    {
+        var env = await AppModelFixture.PublishEnvironmentAsync(app.Project(service));
+
+        AssertSetTo(env, "Relay__Outbound__AllowedHosts__0", allowed);
+    }
+
     [Fact]
     public async Task Gateway_routes_its_ingress_and_management_clusters_to_those_services()
     {
