@@ -25,11 +25,7 @@ public static class ReplaysApi
         {
             return ManagementResults.InvalidId();
         }
-        // Read as bytes and validated here, so a malformed body gets the contract's 400 rather than the binder's.
-        // Kestrel's body limit (set for this service) turns an oversized body into 413.
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, cancellationToken);
-        var input = ReplayRequestInput.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
+        var input = ReplayRequestInput.Parse(await RequestBody.ReadAsync(context.Request, cancellationToken));
         if (input.Value is null)
         {
             return ApiError.Validation(input.Message!, input.Errors);

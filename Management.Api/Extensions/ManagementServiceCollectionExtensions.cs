@@ -14,7 +14,7 @@ namespace Relay.Management.Api.Extensions;
 
 public static class ManagementServiceCollectionExtensions
 {
-    /// <summary>Management requests carry at most a small JSON body (a replay request).</summary>
+    /// <summary>Management requests carry at most a small JSON body (a replay request, a destination).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static IHostApplicationBuilder AddManagementServices(this WebApplicationBuilder builder)
@@ -23,14 +23,14 @@ public static class ManagementServiceCollectionExtensions
         builder.AddManagementKeyCheck();
 
         builder.AddRelayDatabase();
-        // Destination signing secrets are stored encrypted.
+        // Destination signing secrets and custom header values are stored encrypted.
         builder.AddRelaySecretProtection();
         // Destination URLs are checked against the same SSRF rules (Relay:Outbound) Delivery.Worker sends with, so a
         // URL is refused when it is stored rather than at every delivery; an allow-list stops Production at startup.
         builder.AddRelayOutboundProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
-        // Publishes ReplayRequested through the outbox; this service has no consumers.
+        // Publishes ReplayRequested and DestinationResumed through the outbox; this service has no consumers.
         builder.AddRelayMessaging();
         builder.AddRelayOutbox();
         // Replay requests wait in the outbox while the broker is away, so only PostgreSQL decides readiness.
@@ -50,6 +50,8 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<AuditEntryRepository>();
         builder.Services.AddSingleton<ReplayRequestRepository>();
         builder.Services.AddSingleton<ReplayService>();
+        builder.Services.AddSingleton<DestinationRepository>();
+        builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddHostedService<DefaultDestinationBackfill>();
         return builder;
     }
@@ -63,6 +65,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapDeliveriesApi();
         app.MapAuditEntriesApi();
         app.MapReplaysApi();
+        app.MapDestinationsApi();
         return app;
     }
 }
