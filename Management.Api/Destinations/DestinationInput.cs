@@ -1,5 +1,7 @@
 using System.Text.Json;
-// Inside the record its RetryPolicy property hides the type of the same name.
+using Relay.Infrastructure.Destinations;
+// Inside the record its RetryPolicy and PayloadFilter properties hide the types of the same names.
+using PayloadFilterType = Relay.Infrastructure.Destinations.PayloadFilter;
 using RetryPolicyType = Relay.Management.Api.Destinations.RetryPolicy;
 
 namespace Relay.Management.Api.Destinations;
@@ -166,17 +168,28 @@ public sealed record DestinationInput(
             }
             patterns.Add(pattern);
         }
-        return patterns;
+        if (!EventTypeFilter.TryCreate(patterns, out var filter, out var error))
+        {
+            fields.Fail("eventTypes", error);
+            return [];
+        }
+        // Stored as the filter normalized them (duplicates collapsed), so what is answered is what Delivery matches.
+        return filter.Patterns;
     }
 
+    /// <summary>The filter as written, once it parses; only null clears it (an empty filter is an error, as Delivery would see it).</summary>
     private static string? ReadPayloadFilter(JsonFields fields, JsonElement value)
     {
-        if (value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind == JsonValueKind.Null || fields.String("payloadFilter", value) is not { } source)
         {
             return null;
         }
-        var source = fields.String("payloadFilter", value)?.Trim();
-        return string.IsNullOrEmpty(source) ? null : source;
+        if (!PayloadFilterType.TryParse(source, out var filter, out var error))
+        {
+            fields.Fail("payloadFilter", error);
+            return null;
+        }
+        return filter.Source;
     }
 
     private static IReadOnlyDictionary<string, string> ReadHeaders(JsonFields fields, JsonElement value)

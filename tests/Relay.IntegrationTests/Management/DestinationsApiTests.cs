@@ -66,6 +66,8 @@ public sealed class DestinationsApiTests : IDisposable
         {
             url,
             description = "  Billing system  ",
+            eventTypes = new[] { "invoice.paid", "invoice.*", "invoice.paid" },
+            payloadFilter = """$.data.amount > 1000 and $.data.currency in ["EUR","USD"]""",
             headers = new Dictionary<string, string> { ["X-Tenant"] = "42", ["Authorization"] = headerValue },
             timeoutSeconds = 10,
             retryPolicy = new { maxAttempts = 5, scheduleMs = new[] { 1000, 5000, 30000 }, jitterPercent = 20, maxDelayMs = 60000 },
@@ -82,8 +84,9 @@ public sealed class DestinationsApiTests : IDisposable
         Assert.False(data["isDefault"]!.GetValue<bool>());
         Assert.Equal(url, data["url"]!.GetValue<string>());
         Assert.Equal("Billing system", data["description"]!.GetValue<string>());
-        Assert.Empty(data["eventTypes"]!.AsArray());
-        Assert.Null(data["payloadFilter"]);
+        // Stored as the filters normalize them: a repeated pattern once.
+        Assert.Equal(["invoice.paid", "invoice.*"], data["eventTypes"]!.AsArray().Select(type => type!.GetValue<string>()));
+        Assert.Equal("""$.data.amount > 1000 and $.data.currency in ["EUR","USD"]""", data["payloadFilter"]!.GetValue<string>());
         Assert.Equal(["Authorization", "X-Tenant"], data["headerNames"]!.AsArray().Select(name => name!.GetValue<string>()));
         Assert.Equal(10, data["timeoutSeconds"]!.GetValue<int>());
         Assert.Equal("""{"maxAttempts":5,"scheduleMs":[1000,5000,30000],"jitterPercent":20,"maxDelayMs":60000}""", data["retryPolicy"]!.ToJsonString());
@@ -100,8 +103,10 @@ public sealed class DestinationsApiTests : IDisposable
         // Stored: header values and the secret encrypted, each under its own purpose.
         await using var database = cluster.OpenDatabase();
         await using var connection = await database.OpenConnectionAsync();
-        var stored = await connection.QuerySingleAsync<(string Headers, string SigningSecret)>(
-            "SELECT headers::text, signing_secret FROM destinations WHERE id = @id", new { id = Guid.Parse(id) });
+        var stored = await connection.QuerySingleAsync<(string Headers, string SigningSecret, string EventTypes, string PayloadFilter)>(
+            "SELECT headers::text, signing_secret, event_types::text, payload_filter FROM destinations WHERE id = @id", new { id = Guid.Parse(id) });
+        Assert.Equal("{invoice.paid,invoice.*}", stored.EventTypes);
+        Assert.Equal(data["payloadFilter"]!.GetValue<string>(), stored.PayloadFilter);
         var headers = JsonNode.Parse(stored.Headers)!.AsObject();
         Assert.Equal(["Authorization", "X-Tenant"], headers.Select(header => header.Key).Order(StringComparer.Ordinal));
         Assert.All(headers, header => Assert.StartsWith("v1:", header.Value!.GetValue<string>()));
@@ -238,6 +243,7 @@ public sealed class DestinationsApiTests : IDisposable
     public static TheoryData<string, string> InvalidCreateBodies()
     {
         var tooManyHeaders = JsonSerializer.Serialize(Enumerable.Range(0, 21).ToDictionary(i => $"X-H{i}", i => "v"));
+        var tooManyTypes = JsonSerializer.Serialize(Enumerable.Range(0, 51).Select(i => $"type.{i}"));
         return new TheoryData<string, string>
         {
             { "{}", "url" },
@@ -257,7 +263,16 @@ public sealed class DestinationsApiTests : IDisposable
             { """{"url":"http://127.0.0.1:9/x","description":7}""", "description" },
             { """{"url":"http://127.0.0.1:9/x","eventTypes":"invoice.paid"}""", "eventTypes" },
             { """{"url":"http://127.0.0.1:9/x","eventTypes":["invoice.paid",3]}""", "eventTypes" },
+            { """{"url":"http://127.0.0.1:9/x","eventTypes":["invoice..paid"]}""", "eventTypes" },
+            { """{"url":"http://127.0.0.1:9/x","eventTypes":["*.paid"]}""", "eventTypes" },
+            { """{"url":"http://127.0.0.1:9/x","eventTypes":["invoice paid"]}""", "eventTypes" },
+            { $$$"""{"url":"http://127.0.0.1:9/x","eventTypes":{{{tooManyTypes}}}}""", "eventTypes" },
             { """{"url":"http://127.0.0.1:9/x","payloadFilter":42}""", "payloadFilter" },
+            { """{"url":"http://127.0.0.1:9/x","payloadFilter":""}""", "payloadFilter" },
+            { """{"url":"http://127.0.0.1:9/x","payloadFilter":"$.data.amount >"}""", "payloadFilter" },
+            { """{"url":"http://127.0.0.1:9/x","payloadFilter":"$.data.amount > 1000 and"}""", "payloadFilter" },
+            { """{"url":"http://127.0.0.1:9/x","payloadFilter":"data.amount > 1000"}""", "payloadFilter" },
+            { """{"url":"http://127.0.0.1:9/x","payloadFilter":"$.data.currency in [EUR]"}""", "payloadFilter" },
             { """{"url":"http://127.0.0.1:9/x","headers":["X-A"]}""", "headers" },
             { """{"url":"http://127.0.0.1:9/x","headers":{"Connection":"close"}}""", "headers.Connection" },
             { """{"url":"http://127.0.0.1:9/x","headers":{"Keep-Alive":"1"}}""", "headers.Keep-Alive" },
@@ -339,6 +354,8 @@ public sealed class DestinationsApiTests : IDisposable
         {
             url = Url("patch"),
             description = "before",
+            eventTypes = new[] { "invoice.paid" },
+            payloadFilter = "$.data.amount > 10",
             headers = new Dictionary<string, string> { ["X-Old"] = "old-value" },
             timeoutSeconds = 5,
             retryPolicy = new { maxAttempts = 3 },
@@ -351,6 +368,8 @@ public sealed class DestinationsApiTests : IDisposable
         {
             url = newUrl,
             description = (string?)null,
+            eventTypes = new[] { "order.*" },
+            payloadFilter = (string?)null,
             headers = new Dictionary<string, string> { ["X-New"] = "new-secret-value", ["X-Other"] = "2" },
             timeoutSeconds = (int?)null,
             retryPolicy = new { maxAttempts = 8, scheduleMs = new[] { 0, 100 } },
@@ -359,6 +378,8 @@ public sealed class DestinationsApiTests : IDisposable
 
         Assert.Equal(newUrl, patched["url"]!.GetValue<string>());
         Assert.Null(patched["description"]);
+        Assert.Equal(["order.*"], patched["eventTypes"]!.AsArray().Select(type => type!.GetValue<string>()));
+        Assert.Null(patched["payloadFilter"]);
         Assert.Equal(["X-New", "X-Other"], patched["headerNames"]!.AsArray().Select(name => name!.GetValue<string>()));
         Assert.Null(patched["timeoutSeconds"]);
         Assert.Equal("""{"maxAttempts":8,"scheduleMs":[0,100],"jitterPercent":0,"maxDelayMs":null}""", patched["retryPolicy"]!.ToJsonString());
@@ -373,7 +394,7 @@ public sealed class DestinationsApiTests : IDisposable
             "SELECT actor, details::text FROM audit_entries WHERE entity_id = @id AND action = 'destination.updated'", new { id = Guid.Parse(id) });
         Assert.Equal("ops-patch", audit.Actor);
         var details = JsonNode.Parse(audit.Details)!;
-        Assert.Equal(["description", "headers", "retryPolicy", "timeoutSeconds", "url"],
+        Assert.Equal(["description", "eventTypes", "headers", "payloadFilter", "retryPolicy", "timeoutSeconds", "url"],
             details["changed"]!.AsArray().Select(name => name!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("new-secret-value", audit.Details);
 
@@ -399,6 +420,8 @@ public sealed class DestinationsApiTests : IDisposable
     [InlineData("""{"timeoutSeconds":31}""", "timeoutSeconds")]
     [InlineData("""{"retryPolicy":{"scheduleMs":[1]}}""", "retryPolicy.maxAttempts")]
     [InlineData("""{"paused":1}""", "paused")]
+    [InlineData("""{"eventTypes":["invoice.**"]}""", "eventTypes")]
+    [InlineData("""{"payloadFilter":"$.a == "}""", "payloadFilter")]
     public async Task Patch_validates_like_create_and_changes_nothing_on_400(string body, string field)
     {
         var integrationId = await NewIntegrationAsync();

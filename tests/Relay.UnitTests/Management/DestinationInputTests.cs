@@ -15,7 +15,7 @@ public sealed class DestinationInputTests
     {
         var parsed = Create("""
             {"url":"https://hooks.example.com/relay?x=1","description":"  Billing  ","eventTypes":["invoice.paid","invoice.*"],
-             "payloadFilter":"  $.data.amount > 1000 ","headers":{"X-Tenant":"42","Authorization":"Bearer abc"},"timeoutSeconds":30,
+             "payloadFilter":"$.data.amount > 1000 and $.data.currency in [\"EUR\",\"USD\"]","headers":{"X-Tenant":"42","Authorization":"Bearer abc"},"timeoutSeconds":30,
              "retryPolicy":{"maxAttempts":50,"scheduleMs":[0,86400000],"jitterPercent":100,"maxDelayMs":604800000},
              "rateLimitPerSecond":10000,"paused":true,"requestedBy":" ops "}
             """);
@@ -24,7 +24,7 @@ public sealed class DestinationInputTests
         Assert.Equal("https://hooks.example.com/relay?x=1", input.Url.Value);
         Assert.Equal("Billing", input.Description.Value);
         Assert.Equal(["invoice.paid", "invoice.*"], input.EventTypes.Value);
-        Assert.Equal("$.data.amount > 1000", input.PayloadFilter.Value);
+        Assert.Equal("$.data.amount > 1000 and $.data.currency in [\"EUR\",\"USD\"]", input.PayloadFilter.Value);
         Assert.Equal("Bearer abc", input.Headers.Value["authorization"]);
         Assert.Equal(30, input.TimeoutSeconds.Value);
         var policy = input.RetryPolicy.Value!;
@@ -86,13 +86,17 @@ public sealed class DestinationInputTests
         Assert.Null(policy.MaxDelayMs);
     }
 
-    [Theory]
-    [InlineData("""{"url":"http://127.0.0.1/","description":"   "}""")]
-    [InlineData("""{"url":"http://127.0.0.1/","payloadFilter":"  "}""")]
-    public void Blank_text_clears(string body)
+    [Fact]
+    public void A_blank_description_clears_it()
     {
-        var input = Create(body).Value!;
-        Assert.Null(input.Description.IsSet ? input.Description.Value : input.PayloadFilter.Value);
+        Assert.Equal(Optional<string?>.Of(null), Create("""{"url":"http://127.0.0.1/","description":"   "}""").Value!.Description);
+    }
+
+    [Fact]
+    public void Event_types_are_stored_as_the_filter_normalizes_them()
+    {
+        var input = Create("""{"url":"http://127.0.0.1/","eventTypes":["invoice.paid","invoice.*","invoice.paid"]}""").Value!;
+        Assert.Equal(["invoice.paid", "invoice.*"], input.EventTypes.Value);
     }
 
     [Theory]
@@ -111,7 +115,14 @@ public sealed class DestinationInputTests
     [InlineData("""{"url":"http://host/","description":"lone \ud800"}""", "description")]
     [InlineData("""{"url":"http://host/","eventTypes":{}}""", "eventTypes")]
     [InlineData("""{"url":"http://host/","eventTypes":[null]}""", "eventTypes")]
+    [InlineData("""{"url":"http://host/","eventTypes":["invoice..paid"]}""", "eventTypes")]
+    [InlineData("""{"url":"http://host/","eventTypes":["*.paid"]}""", "eventTypes")]
+    [InlineData("""{"url":"http://host/","eventTypes":[""]}""", "eventTypes")]
     [InlineData("""{"url":"http://host/","payloadFilter":true}""", "payloadFilter")]
+    [InlineData("""{"url":"http://host/","payloadFilter":""}""", "payloadFilter")]
+    [InlineData("""{"url":"http://host/","payloadFilter":"   "}""", "payloadFilter")]
+    [InlineData("""{"url":"http://host/","payloadFilter":"$.data.amount >"}""", "payloadFilter")]
+    [InlineData("""{"url":"http://host/","payloadFilter":"amount > 5"}""", "payloadFilter")]
     [InlineData("""{"url":"http://host/","headers":"X-A: 1"}""", "headers")]
     [InlineData("""{"url":"http://host/","headers":{"Proxy-Connection":"x"}}""", "headers.Proxy-Connection")]
     [InlineData("""{"url":"http://host/","headers":{"X-A":null}}""", "headers.X-A")]
