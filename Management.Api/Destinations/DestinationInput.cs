@@ -206,12 +206,17 @@ public sealed record DestinationInput(
         }
         foreach (var header in value.EnumerateObject())
         {
-            // A malformed name makes no field path: the error is the headers field's, quoting (the start of) the name.
-            var isName = DestinationHeaders.IsName(header.Name);
-            var path = isName ? $"headers.{header.Name}" : "headers";
-            if (DestinationHeaders.CheckName(header.Name) is { } nameError)
+            if (JsonFields.NameOf(header) is not { } name)
             {
-                fields.Fail(path, isName ? nameError : $"'{(header.Name.Length > 40 ? header.Name[..40] + "..." : header.Name)}' {nameError}");
+                fields.Fail("headers", "has a header name that is not valid Unicode text");
+                continue;
+            }
+            // A malformed name makes no field path: the error is the headers field's, quoting (the start of) the name.
+            var isName = DestinationHeaders.IsName(name);
+            var path = isName ? $"headers.{name}" : "headers";
+            if (DestinationHeaders.CheckName(name) is { } nameError)
+            {
+                fields.Fail(path, isName ? nameError : $"'{(name.Length > 40 ? name[..40] + "..." : name)}' {nameError}");
                 continue;
             }
             if (header.Value.ValueKind != JsonValueKind.String)
@@ -229,7 +234,7 @@ public sealed record DestinationInput(
                 fields.Fail(path, valueError);
                 continue;
             }
-            if (!headers.TryAdd(header.Name, text))
+            if (!headers.TryAdd(name, text))
             {
                 fields.Fail(path, "is given twice (header names are case-insensitive)");
             }

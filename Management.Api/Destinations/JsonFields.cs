@@ -24,11 +24,29 @@ public sealed class JsonFields
         Errors = errors;
         foreach (var property in element.EnumerateObject())
         {
-            // JSON allows a repeated name; which value would win is nobody's intent.
-            if (!fields.TryAdd(property.Name, property.Value))
+            if (NameOf(property) is not { } name)
             {
-                Fail(property.Name, "must be given at most once");
+                Errors.TryAdd(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "has a field name that is not valid Unicode text");
+                continue;
             }
+            // JSON allows a repeated name; which value would win is nobody's intent.
+            if (!fields.TryAdd(name, property.Value))
+            {
+                Fail(name, "must be given at most once");
+            }
+        }
+    }
+
+    /// <summary>The property's name, or null when it is not text (a lone surrogate escape, on which reading it throws).</summary>
+    public static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

@@ -320,6 +320,8 @@ public sealed class DestinationsApiTests : IDisposable
             { """{"url":"http://127.0.0.1:9/x","signingSecret":"whsec_mine"}""", "signingSecret" },
             { """{"url":"http://127.0.0.1:9/x","URL":"http://127.0.0.1:9/y"}""", "URL" },
             { """{"url":"http://127.0.0.1:9/x","url":"http://127.0.0.1:9/y"}""", "url" },
+            { """{"url":"http://127.0.0.1:9/x","\ud800":1}""", "body" },
+            { """{"url":"http://127.0.0.1:9/x","headers":{"X-\ud800":"v"}}""", "headers" },
         };
     }
 

@@ -155,6 +155,17 @@ public sealed class DestinationInputTests
         Assert.Contains(field, parsed.Errors!.Keys);
     }
 
+    [Theory]
+    [InlineData("""{"url":"http://host/","\ud800":1}""", "body")]
+    [InlineData("""{"url":"http://host/","retryPolicy":{"maxAttempts":1,"\udc00x":1}}""", "retryPolicy")]
+    [InlineData("""{"url":"http://host/","headers":{"X-\ud800":"v"}}""", "headers")]
+    public void Field_names_that_are_not_unicode_text_are_refused(string body, string field)
+    {
+        var parsed = Create(body);
+        Assert.Null(parsed.Value);
+        Assert.Contains(field, parsed.Errors!.Keys);
+    }
+
     [Fact]
     public void Every_bad_field_is_reported_at_once()
     {
