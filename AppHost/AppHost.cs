@@ -35,7 +35,7 @@ if (!builder.Environment.IsProduction())
 {
     // The seeded integrations deliver to the development sink through the gateway on 127.0.0.1:8080, a loopback
     // address the SSRF guard refuses unless allow-listed (Production refuses any allow-list). Management checks
-    // callback URLs with the same guard, so it accepts the addresses delivery may call.
+    // callback and destination URLs with the same guard, so it gets the same list: what one accepts, the other sends to.
     delivery.WithEnvironment("Relay__Outbound__AllowedHosts__0", "127.0.0.1");
     management.WithEnvironment("Relay__Outbound__AllowedHosts__0", "127.0.0.1");
 }

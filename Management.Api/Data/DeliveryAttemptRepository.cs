@@ -1,4 +1,6 @@
+using Dapper;
 using Npgsql;
+using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Queries;
 
 namespace Relay.Management.Api.Data;
@@ -18,5 +20,40 @@ public sealed class DeliveryAttemptRepository(NpgsqlDataSource dataSource)
             .When(query.Provider, "integration_id IN (SELECT id FROM integrations WHERE provider = @Provider)", "Provider")
             .Within(query.From, query.To, "created_at");
         return await filter.ReadPageAsync<DeliveryAttemptView>(dataSource, Columns, "delivery_attempts", "created_at DESC, id DESC", query.Paging, cancellationToken);
+    }
+
+    /// <summary>
+    /// A destination's attempts, newest first, by cursor (new attempts land before the first page, never inside a
+    /// later one). Only the start of each response body is read: the excerpt is redacted from it.
+    /// </summary>
+    public async Task<CursorPage<DestinationAttemptView>> ListForDestinationAsync(Guid destinationId, DestinationAttemptListQuery query, CancellationToken cancellationToken)
+    {
+        var status = query.Status is null ? "" : "AND status = @Status";
+        var before = query.Paging.After is null ? "" : "AND (created_at, id) < (@BeforeCreatedAt, @BeforeId)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<AttemptRow>(new CommandDefinition(
+            $"""
+            SELECT id, normalized_event_id AS event_id, delivery_id, attempt_no, delivery_attempt_no, status, http_status, duration_ms,
+                   error_message AS error, left(response_body, @BodyPrefix) AS response_body, created_at
+            FROM delivery_attempts
+            WHERE destination_id = @destinationId {status} {before}
+            ORDER BY created_at DESC, id DESC
+            LIMIT @take
+            """,
+            new
+            {
+                destinationId, query.Status, BeforeCreatedAt = query.Paging.After?.CreatedAt, BeforeId = query.Paging.After?.Id,
+                take = query.Paging.Limit + 1, BodyPrefix = ResponseRedactor.ScannedLength,
+            },
+            cancellationToken: cancellationToken))).AsList();
+        return CursorPage<DestinationAttemptView>.From(rows, query.Paging.Limit, row => new Cursor(row.CreatedAt, row.Id), row => row.ToView());
+    }
+
+    private sealed record AttemptRow(
+        Guid Id, Guid EventId, Guid? DeliveryId, int AttemptNo, int? DeliveryAttemptNo, string Status, int? HttpStatus, int DurationMs,
+        string? Error, string? ResponseBody, DateTime CreatedAt)
+    {
+        public DestinationAttemptView ToView() => new(
+            Id, EventId, DeliveryId, AttemptNo, DeliveryAttemptNo, Status, HttpStatus, DurationMs, Error, ResponseRedactor.Excerpt(ResponseBody), CreatedAt);
     }
 }

@@ -15,7 +15,7 @@ namespace Relay.Management.Api.Extensions;
 
 public static class ManagementServiceCollectionExtensions
 {
-    /// <summary>Management requests carry at most a small JSON body (a replay request, an integration).</summary>
+    /// <summary>Management requests carry at most a small JSON body (a replay request, an integration, a destination).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     public static IHostApplicationBuilder AddManagementServices(this WebApplicationBuilder builder)
@@ -24,13 +24,14 @@ public static class ManagementServiceCollectionExtensions
         builder.AddManagementKeyCheck();
 
         builder.AddRelayDatabase();
-        // Integration secrets and destination signing secrets are stored encrypted.
+        // Integration secrets, destination signing secrets and custom header values are stored encrypted.
         builder.AddRelaySecretProtection();
-        // Callback URLs are checked against the SSRF rules delivery applies (Relay:Outbound) before they are stored.
+        // Callback and destination URLs are checked against the SSRF rules (Relay:Outbound) Delivery.Worker sends with,
+        // so a URL is refused when it is stored rather than at every delivery; an allow-list stops Production at startup.
         builder.AddRelayOutboundProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
-        // Publishes ReplayRequested through the outbox; this service has no consumers.
+        // Publishes ReplayRequested and DestinationResumed through the outbox; this service has no consumers.
         builder.AddRelayMessaging();
         builder.AddRelayOutbox();
         // Replay requests wait in the outbox while the broker is away, so only PostgreSQL decides readiness.
@@ -52,6 +53,8 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<ReplayService>();
         builder.Services.AddSingleton<IntegrationService>();
         builder.Services.AddSingleton<CallbackUrlCheck>();
+        builder.Services.AddSingleton<DestinationRepository>();
+        builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddHostedService<DefaultDestinationBackfill>();
         return builder;
     }
@@ -65,6 +68,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapDeliveriesApi();
         app.MapAuditEntriesApi();
         app.MapReplaysApi();
+        app.MapDestinationsApi();
         return app;
     }
 }

@@ -18,6 +18,7 @@ public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ManagementA
         "/api/v1/audit-entries",
         "/api/v1/processing-status",
         "/api/v1/replays",
+        "/api/v1/destinations",
     ];
 
     public async Task InvokeAsync(HttpContext context)

@@ -19,6 +19,7 @@ public sealed class StartupValidationTests
     [InlineData("Management.Api", "Relay__ManagementApiKey=too-short", "Relay:ManagementApiKey must be set")]
     [InlineData("Delivery.Worker", "Relay__Outbound__AllowedHosts__0=127.0.0.1", "Relay:Outbound:AllowedHosts must be empty in Production")]
     [InlineData("Delivery.Worker", "Relay__Outbound__AllowedHosts__0=10.0.0.0/8", "Relay:Outbound:AllowedHosts must be empty in Production")]
+    [InlineData("Management.Api", "Relay__Outbound__AllowedHosts__0=127.0.0.1", "Relay:Outbound:AllowedHosts must be empty in Production")]
     public async Task Production_refuses_to_start_with_missing_or_unsafe_security_settings(string service, string setting, string expected)
     {
         var environment = new Dictionary<string, string>

@@ -83,7 +83,9 @@ public class RelayCluster : IAsyncLifetime
             ["Relay__Redis__KeyPrefix"] = dependencies.RedisKeyPrefix,
             ["Relay__ManagementApiKey"] = ManagementApiKey,
             ["Relay__Seed__CallbackBaseUrl"] = $"http://127.0.0.1:{ports["Gateway"]}",
-            ["Relay__Outbound__AllowedHosts__0"] = "127.0.0.1", // the sink is on loopback, which outbound requests refuse otherwise
+            // The sink is on loopback, which outbound requests refuse otherwise. Every service gets it, so Management checks
+            // destination URLs against the same list Delivery sends under.
+            ["Relay__Outbound__AllowedHosts__0"] = "127.0.0.1",
             ["ReverseProxy__Clusters__ingress__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["Ingress.Api"]}",
             ["ReverseProxy__Clusters__management__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["Management.Api"]}",
             // Tests of the seed's retry arithmetic drive one destination through many failures in a row; the breaker
