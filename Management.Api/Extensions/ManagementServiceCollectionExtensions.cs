@@ -1,3 +1,5 @@
+using MassTransit;
+using Relay.Contracts;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
@@ -31,8 +33,9 @@ public static class ManagementServiceCollectionExtensions
         builder.AddRelayOutboundProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
-        // Publishes ReplayRequested and DestinationResumed through the outbox; this service has no consumers.
-        builder.AddRelayMessaging();
+        // Publishes ReplayRequested, DestinationResumed and DestinationRecoveryRequested through the outbox, and asks
+        // Delivery.Worker for test sends (request and response); this service has no consumers.
+        builder.AddRelayMessaging(bus => bus.AddRequestClient<DestinationTestRequested>(RequestTimeout.After(s: (int)DestinationOperationsApi.TestSendTimeout.TotalSeconds)));
         builder.AddRelayOutbox();
         // Replay requests wait in the outbox while the broker is away, so only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
@@ -55,6 +58,7 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<CallbackUrlCheck>();
         builder.Services.AddSingleton<DestinationRepository>();
         builder.Services.AddSingleton<DestinationService>();
+        builder.Services.AddSingleton<RecoveryRepository>();
         builder.Services.AddHostedService<DefaultDestinationBackfill>();
         return builder;
     }
@@ -69,6 +73,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapAuditEntriesApi();
         app.MapReplaysApi();
         app.MapDestinationsApi();
+        app.MapDestinationOperationsApi();
         return app;
     }
 }

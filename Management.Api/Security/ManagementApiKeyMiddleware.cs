@@ -19,6 +19,7 @@ public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ManagementA
         "/api/v1/processing-status",
         "/api/v1/replays",
         "/api/v1/destinations",
+        "/api/v1/recoveries",
     ];
 
     public async Task InvokeAsync(HttpContext context)

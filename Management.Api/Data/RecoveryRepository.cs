@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Relay.Contracts;
+using Relay.Infrastructure.Messaging;
+
+namespace Relay.Management.Api.Data;
+
+/// <summary>
+/// Recoveries of a destination's failed deliveries: requested here (the row, its audit entry and the
+/// <see cref="DestinationRecoveryRequested"/> outbox row in one transaction), carried out by Delivery.Worker.
+/// </summary>
+public sealed class RecoveryRepository(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        """
+        r.id, r.destination_id, r.since, r.requested_by, r.status, r.total, r.requeued,
+        (SELECT count(*) FROM deliveries v WHERE v.recovery_id = r.id AND v.status = 'succeeded') AS succeeded,
+        (SELECT count(*) FROM deliveries v WHERE v.recovery_id = r.id AND v.status = 'failed') AS failed,
+        (SELECT count(*) FROM deliveries v WHERE v.recovery_id = r.id AND v.status NOT IN ('succeeded', 'failed')) AS pending,
+        r.error, r.created_at, r.started_at, r.completed_at
+        """;
+
+    /// <summary>Records the request; null when the destination does not exist (or was deleted).</summary>
+    public async Task<RecoveryView?> CreateAsync(Guid destinationId, DateTimeOffset since, string requestedBy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7(now);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO destination_recoveries (id, destination_id, since, requested_by, status, created_at)
+            SELECT @id, d.id, @since, @requestedBy, 'queued', @now FROM destinations d WHERE d.id = @destinationId AND d.deleted_at IS NULL
+            """, new { id, destinationId, since, requestedBy, now }, transaction, cancellationToken: cancellationToken));
+        if (inserted == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+            VALUES ('destination', @destinationId, 'destination.recovery_requested', @requestedBy, CAST(@details AS jsonb), @now)
+            """, new { destinationId, requestedBy, now, details = JsonSerializer.Serialize(new { recoveryId = id, since }, JsonSerializerOptions.Web) },
+            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql,
+            OutboxEntry.For(new DestinationRecoveryRequested(id, destinationId, since, requestedBy)), transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return await FindAsync(id, cancellationToken);
+    }
+
+    public async Task<RecoveryView?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<RecoveryView>(new CommandDefinition(
+            $"SELECT {Columns} FROM destination_recoveries r WHERE r.id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The destination's integration provider, for the payload of a test event; null when there is no such destination.</summary>
+    public async Task<string?> ProviderOfDestinationAsync(Guid destinationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT i.provider FROM destinations d JOIN integrations i ON i.id = d.integration_id WHERE d.id = @destinationId AND d.deleted_at IS NULL",
+            new { destinationId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task AuditTestSendAsync(Guid destinationId, string requestedBy, object details, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
+            VALUES ('destination', @destinationId, 'destination.test_sent', @requestedBy, CAST(@details AS jsonb))
+            """, new { destinationId, requestedBy, details = JsonSerializer.Serialize(details, JsonSerializerOptions.Web) }, cancellationToken: cancellationToken));
+    }
+}
