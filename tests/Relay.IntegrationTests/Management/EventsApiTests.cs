@@ -317,7 +317,7 @@ public sealed class EventsApiTests(RelayCluster cluster)
         var json = await ManagementData.GetJsonAsync(client, $"/api/v1/events/{eventId}");
         Assert.True(json["success"]!.GetValue<bool>());
         var data = json["data"]!;
-        Assert.Equal(["deliveryAttempts", "event", "processingJobs", "replayRequests", "webhook"], data.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["deliveries", "deliveryAttempts", "event", "processingJobs", "replayRequests", "webhook"], data.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
 
         var ev = data["event"]!;
         Assert.Equal(EventFields, ev.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
