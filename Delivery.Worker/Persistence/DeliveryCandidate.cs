@@ -4,7 +4,7 @@ namespace Relay.Delivery.Worker.Persistence;
 /// A delivery as read before it is claimed: the event, the destination it goes to and that destination's state.
 /// Timestamps are UTC <see cref="DateTime"/>s, as Npgsql reads timestamptz.
 /// </summary>
-public sealed class DeliveryCandidate
+public sealed record DeliveryCandidate
 {
     public Guid DeliveryId { get; init; }
     public Guid EventId { get; init; }

@@ -272,22 +272,10 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(CancellationToken.None);
 
         var made = chosen.Select(c => restarted.TryGetValue(c.DestinationId, out var r)
-            ? With(c, r.Id, r.Attempts, r.AttemptBudgetStart)
+            ? c with { DeliveryId = r.Id, Attempts = r.Attempts, AttemptBudgetStart = r.AttemptBudgetStart }
             : c).ToList();
         return new FanOutResult(made, AlreadyFannedOut: false, row.ReplayRequestId, row.CorrelationId);
     }
-
-    private static DeliveryCandidate With(DeliveryCandidate c, Guid deliveryId, int attempts, int budgetStart) => new()
-    {
-        DeliveryId = deliveryId, EventId = c.EventId, IntegrationId = c.IntegrationId, Provider = c.Provider, EventType = c.EventType,
-        Payload = c.Payload, CorrelationId = c.CorrelationId, Status = "pending", Attempts = attempts, AttemptBudgetStart = budgetStart,
-        ReplayRequestId = c.ReplayRequestId, RecoveryId = null, IntegrationActive = c.IntegrationActive, DestinationId = c.DestinationId,
-        IsDefault = c.IsDefault, Url = c.Url, HeadersJson = c.HeadersJson, TimeoutSeconds = c.TimeoutSeconds, MaxAttempts = c.MaxAttempts,
-        RetryScheduleMs = c.RetryScheduleMs, RetryJitterPercent = c.RetryJitterPercent, MaxRetryDelayMs = c.MaxRetryDelayMs,
-        RateLimitPerSecond = c.RateLimitPerSecond, Paused = c.Paused, Disabled = c.Disabled, Deleted = c.Deleted, ResumedAt = c.ResumedAt,
-        SigningSecret = c.SigningSecret, PreviousSigningSecret = c.PreviousSigningSecret, PreviousSecretExpiresAt = c.PreviousSecretExpiresAt,
-        EventTypes = c.EventTypes, PayloadFilter = c.PayloadFilter, DestinationUpdatedAt = c.DestinationUpdatedAt,
-    };
 
     /// <summary>A live destination as a delivery target for a test event that is not stored anywhere.</summary>
     public async Task<DeliveryCandidate?> FindDestinationAsync(Guid destinationId, Guid testId, string eventType, string payload, CancellationToken cancellationToken)
@@ -494,7 +482,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE deliveries SET next_attempt_at = now(), updated_at = now()
-            WHERE destination_id = @destinationId AND status IN ('pending', 'retrying') AND next_attempt_at > now()
+            WHERE destination_id = @destinationId AND status IN ('pending', 'retrying') AND next_attempt_at = 'infinity'
             """, new { destinationId }, cancellationToken: cancellationToken));
     }
 
