@@ -216,6 +216,8 @@ public sealed class DestinationInputTests
     {
         Assert.Equal("Request body must be a JSON object", Create(body).Message);
         Assert.Equal("Request body must be a JSON object", Patch(body).Message);
+        // Unlike the integration routes, which also name "body", these answer the message alone.
+        Assert.Null(Create(body).Errors);
     }
 
     [Theory]
