@@ -7,6 +7,7 @@ using Relay.Infrastructure.Messaging;
 using Relay.Management.Api.Data;
 using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Queries;
+using Relay.Management.Api.Requests;
 
 namespace Relay.Management.Api.Apis;
 

@@ -1,3 +1,5 @@
+using Relay.Management.Api.Requests;
+
 namespace Relay.Management.Api.Destinations;
 
 /// <summary>
@@ -6,18 +8,18 @@ namespace Relay.Management.Api.Destinations;
 /// </summary>
 public sealed record ActionRequest(string RequestedBy)
 {
-    public static BodyParse<ActionRequest> Parse(ReadOnlyMemory<byte> body)
+    public static BodyResult<ActionRequest> Parse(ReadOnlyMemory<byte> body)
     {
         using var document = JsonFields.ParseObject(body);
         if (document is null)
         {
-            return BodyParse<ActionRequest>.Invalid(JsonFields.NotAnObject);
+            return BodyResult<ActionRequest>.Invalid(JsonFields.NotAnObject);
         }
         var fields = JsonFields.Of(document);
         var requestedBy = fields.Text("requestedBy", 2, 120) ?? DestinationInput.DefaultRequestedBy;
         fields.RejectUnknown();
         return fields.IsValid
-            ? BodyParse<ActionRequest>.Valid(new ActionRequest(requestedBy))
-            : BodyParse<ActionRequest>.Invalid("Invalid request", fields.Errors);
+            ? BodyResult<ActionRequest>.Valid(new ActionRequest(requestedBy))
+            : BodyResult<ActionRequest>.Invalid("Invalid request", fields.Errors);
     }
 }

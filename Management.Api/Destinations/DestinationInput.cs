@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Relay.Infrastructure.Destinations;
+using Relay.Management.Api.Requests;
 // Inside the record its RetryPolicy and PayloadFilter properties hide the types of the same names.
 using PayloadFilterType = Relay.Infrastructure.Destinations.PayloadFilter;
 using RetryPolicyType = Relay.Management.Api.Destinations.RetryPolicy;
@@ -48,16 +49,16 @@ public sealed record DestinationInput(
     // Header values may be credentials: a destination input printed anywhere shows which fields it has, nothing more.
     public override string ToString() => $"DestinationInput {{ {string.Join(", ", GivenFields)} }}";
 
-    public static BodyParse<DestinationInput> ParseCreate(ReadOnlyMemory<byte> body) => Parse(body, creating: true);
+    public static BodyResult<DestinationInput> ParseCreate(ReadOnlyMemory<byte> body) => Parse(body, creating: true);
 
-    public static BodyParse<DestinationInput> ParsePatch(ReadOnlyMemory<byte> body) => Parse(body, creating: false);
+    public static BodyResult<DestinationInput> ParsePatch(ReadOnlyMemory<byte> body) => Parse(body, creating: false);
 
-    private static BodyParse<DestinationInput> Parse(ReadOnlyMemory<byte> body, bool creating)
+    private static BodyResult<DestinationInput> Parse(ReadOnlyMemory<byte> body, bool creating)
     {
         using var document = JsonFields.ParseObject(body);
         if (document is null)
         {
-            return BodyParse<DestinationInput>.Invalid(JsonFields.NotAnObject);
+            return BodyResult<DestinationInput>.Invalid(JsonFields.NotAnObject);
         }
         var fields = JsonFields.Of(document);
 
@@ -79,9 +80,9 @@ public sealed record DestinationInput(
 
         if (!fields.IsValid)
         {
-            return BodyParse<DestinationInput>.Invalid(creating ? "Invalid destination" : "Invalid destination update", fields.Errors);
+            return BodyResult<DestinationInput>.Invalid(creating ? "Invalid destination" : "Invalid destination update", fields.Errors);
         }
-        return BodyParse<DestinationInput>.Valid(new DestinationInput(
+        return BodyResult<DestinationInput>.Valid(new DestinationInput(
             new Optional<string>(url.IsSet, url.Value!), description, eventTypes, payloadFilter, headers, timeoutSeconds, retryPolicy, rateLimit, paused, requestedBy));
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Relay.Management.Api.Requests;
 
 namespace Relay.Management.Api.Destinations;
 
@@ -8,12 +9,12 @@ namespace Relay.Management.Api.Destinations;
 /// </summary>
 public sealed record RecoveryRequest(DateTimeOffset Since, string RequestedBy)
 {
-    public static BodyParse<RecoveryRequest> Parse(ReadOnlyMemory<byte> body, DateTimeOffset now)
+    public static BodyResult<RecoveryRequest> Parse(ReadOnlyMemory<byte> body, DateTimeOffset now)
     {
         using var document = JsonFields.ParseObject(body);
         if (document is null)
         {
-            return BodyParse<RecoveryRequest>.Invalid(JsonFields.NotAnObject);
+            return BodyResult<RecoveryRequest>.Invalid(JsonFields.NotAnObject);
         }
         var fields = JsonFields.Of(document);
         DateTimeOffset? since = null;
@@ -39,7 +40,7 @@ public sealed record RecoveryRequest(DateTimeOffset Since, string RequestedBy)
         var requestedBy = fields.Text("requestedBy", 2, 120) ?? DestinationInput.DefaultRequestedBy;
         fields.RejectUnknown();
         return fields.IsValid && since is { } start
-            ? BodyParse<RecoveryRequest>.Valid(new RecoveryRequest(start, requestedBy))
-            : BodyParse<RecoveryRequest>.Invalid("Invalid recovery request", fields.Errors);
+            ? BodyResult<RecoveryRequest>.Valid(new RecoveryRequest(start, requestedBy))
+            : BodyResult<RecoveryRequest>.Invalid("Invalid recovery request", fields.Errors);
     }
 }

@@ -1,3 +1,5 @@
+using Relay.Management.Api.Requests;
+
 namespace Relay.Management.Api.Destinations;
 
 /// <summary>
@@ -10,12 +12,12 @@ public sealed record SecretRotationRequest(int GraceSeconds, string RequestedBy)
     public const int DefaultGraceSeconds = 86_400;
     public const int MaxGraceSeconds = 604_800;
 
-    public static BodyParse<SecretRotationRequest> Parse(ReadOnlyMemory<byte> body)
+    public static BodyResult<SecretRotationRequest> Parse(ReadOnlyMemory<byte> body)
     {
         using var document = JsonFields.ParseObject(body);
         if (document is null)
         {
-            return BodyParse<SecretRotationRequest>.Invalid(JsonFields.NotAnObject);
+            return BodyResult<SecretRotationRequest>.Invalid(JsonFields.NotAnObject);
         }
         var fields = JsonFields.Of(document);
         int? grace = DefaultGraceSeconds;
@@ -26,7 +28,7 @@ public sealed record SecretRotationRequest(int GraceSeconds, string RequestedBy)
         var requestedBy = fields.Text("requestedBy", 2, 120) ?? DestinationInput.DefaultRequestedBy;
         fields.RejectUnknown();
         return fields.IsValid && grace is { } seconds
-            ? BodyParse<SecretRotationRequest>.Valid(new SecretRotationRequest(seconds, requestedBy))
-            : BodyParse<SecretRotationRequest>.Invalid("Invalid request", fields.Errors);
+            ? BodyResult<SecretRotationRequest>.Valid(new SecretRotationRequest(seconds, requestedBy))
+            : BodyResult<SecretRotationRequest>.Invalid("Invalid request", fields.Errors);
     }
 }

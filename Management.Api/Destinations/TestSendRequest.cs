@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Relay.Infrastructure.Destinations;
+using Relay.Management.Api.Requests;
 
 namespace Relay.Management.Api.Destinations;
 
@@ -12,12 +13,12 @@ public sealed record TestSendRequest(string EventType, JsonElement Data, string 
 {
     public const string DefaultEventType = "relay.test";
 
-    public static BodyParse<TestSendRequest> Parse(ReadOnlyMemory<byte> body)
+    public static BodyResult<TestSendRequest> Parse(ReadOnlyMemory<byte> body)
     {
         using var document = JsonFields.ParseObject(body);
         if (document is null)
         {
-            return BodyParse<TestSendRequest>.Invalid(JsonFields.NotAnObject);
+            return BodyResult<TestSendRequest>.Invalid(JsonFields.NotAnObject);
         }
         var fields = JsonFields.Of(document);
         var eventType = fields.Text("eventType", 1, EventTypeFilter.MaxPatternLength) ?? DefaultEventType;
@@ -36,7 +37,7 @@ public sealed record TestSendRequest(string EventType, JsonElement Data, string 
         var requestedBy = fields.Text("requestedBy", 2, 120) ?? DestinationInput.DefaultRequestedBy;
         fields.RejectUnknown();
         return fields.IsValid
-            ? BodyParse<TestSendRequest>.Valid(new TestSendRequest(eventType, data, requestedBy))
-            : BodyParse<TestSendRequest>.Invalid("Invalid test request", fields.Errors);
+            ? BodyResult<TestSendRequest>.Valid(new TestSendRequest(eventType, data, requestedBy))
+            : BodyResult<TestSendRequest>.Invalid("Invalid test request", fields.Errors);
     }
 }

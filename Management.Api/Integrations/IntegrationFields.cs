@@ -12,7 +12,7 @@ public static class IntegrationFields
     public const int MaxCallbackUrlLength = 2000;
 
     /// <summary>One of <see cref="SupportedProviders.All"/>, lower-cased as ingest reads provider keys.</summary>
-    public static string? Provider(JsonBodyReader body)
+    public static string? Provider(JsonFields body)
     {
         var provider = body.Text("provider", 1, 50, required: true)?.ToLowerInvariant();
         if (provider is not null && !SupportedProviders.IsSupported(provider))
@@ -23,16 +23,16 @@ public static class IntegrationFields
         return provider;
     }
 
-    public static string? Name(JsonBodyReader body, bool required) => body.Text("name", 1, MaxNameLength, required);
+    public static string? Name(JsonFields body, bool required) => body.Text("name", 1, MaxNameLength, required);
 
     /// <summary>The inbound secret webhooks are verified with; accepted, stored encrypted, never returned.</summary>
-    public static string? Secret(JsonBodyReader body) => body.Secret("secret", MinSecretLength, MaxSecretLength, required: true);
+    public static string? Secret(JsonFields body) => body.Secret("secret", MinSecretLength, MaxSecretLength, required: true);
 
     /// <summary>
     /// An absolute http(s) URL without credentials in it (the URL is returned by the list route, a secret never is).
     /// Whether its host may be called is <see cref="CallbackUrlCheck"/>'s to say.
     /// </summary>
-    public static string? CallbackUrl(JsonBodyReader body, bool required)
+    public static string? CallbackUrl(JsonFields body, bool required)
     {
         var value = body.Text("callbackUrl", 1, MaxCallbackUrlLength, required);
         if (value is null)
@@ -53,5 +53,5 @@ public static class IntegrationFields
     }
 
     /// <summary>Who asks, for the audit trail (as the replay route takes it); <see cref="IntegrationService.DefaultActor"/> when not given.</summary>
-    public static string? RequestedBy(JsonBodyReader body) => body.Text("requestedBy", 2, 120);
+    public static string? RequestedBy(JsonFields body) => body.Text("requestedBy", 2, 120);
 }

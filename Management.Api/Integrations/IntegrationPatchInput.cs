@@ -7,19 +7,20 @@ public sealed record IntegrationPatchInput(string? Name, string? CallbackUrl, bo
 {
     public static BodyResult<IntegrationPatchInput> Parse(ReadOnlyMemory<byte> body)
     {
-        if (JsonBodyReader.Read(body, out var errors) is not { } reader)
+        using var document = JsonFields.ParseObject(body);
+        if (JsonFields.OfWholeBody(document, out var errors) is not { } fields)
         {
-            return BodyResult<IntegrationPatchInput>.Invalid(JsonBodyReader.NotAnObject, errors);
+            return BodyResult<IntegrationPatchInput>.Invalid(JsonFields.NotAnObject, errors);
         }
-        var name = IntegrationFields.Name(reader, required: false);
-        var callbackUrl = IntegrationFields.CallbackUrl(reader, required: false);
-        var isActive = reader.Boolean("isActive");
-        var requestedBy = IntegrationFields.RequestedBy(reader);
-        if (!reader.Has("name") && !reader.Has("callbackUrl") && !reader.Has("isActive"))
+        var name = IntegrationFields.Name(fields, required: false);
+        var callbackUrl = IntegrationFields.CallbackUrl(fields, required: false);
+        var isActive = fields.Boolean("isActive");
+        var requestedBy = IntegrationFields.RequestedBy(fields);
+        if (!fields.Has("name") && !fields.Has("callbackUrl") && !fields.Has("isActive"))
         {
-            reader.Fail("body", "must give at least one of: name, callbackUrl, isActive");
+            fields.Fail("body", "must give at least one of: name, callbackUrl, isActive");
         }
-        return BodyResult<IntegrationPatchInput>.From(reader, "Invalid integration update",
+        return BodyResult<IntegrationPatchInput>.From(fields, "Invalid integration update",
             () => new IntegrationPatchInput(name, callbackUrl, isActive, requestedBy));
     }
 }

@@ -7,17 +7,18 @@ public sealed record NewIntegrationInput(string Provider, string Name, string Se
 {
     public static BodyResult<NewIntegrationInput> Parse(ReadOnlyMemory<byte> body)
     {
-        if (JsonBodyReader.Read(body, out var errors) is not { } reader)
+        using var document = JsonFields.ParseObject(body);
+        if (JsonFields.OfWholeBody(document, out var errors) is not { } fields)
         {
-            return BodyResult<NewIntegrationInput>.Invalid(JsonBodyReader.NotAnObject, errors);
+            return BodyResult<NewIntegrationInput>.Invalid(JsonFields.NotAnObject, errors);
         }
-        var provider = IntegrationFields.Provider(reader);
-        var name = IntegrationFields.Name(reader, required: true);
-        var secret = IntegrationFields.Secret(reader);
-        var callbackUrl = IntegrationFields.CallbackUrl(reader, required: true);
-        var isActive = reader.Boolean("isActive") ?? true;
-        var requestedBy = IntegrationFields.RequestedBy(reader);
-        return BodyResult<NewIntegrationInput>.From(reader, "Invalid integration",
+        var provider = IntegrationFields.Provider(fields);
+        var name = IntegrationFields.Name(fields, required: true);
+        var secret = IntegrationFields.Secret(fields);
+        var callbackUrl = IntegrationFields.CallbackUrl(fields, required: true);
+        var isActive = fields.Boolean("isActive") ?? true;
+        var requestedBy = IntegrationFields.RequestedBy(fields);
+        return BodyResult<NewIntegrationInput>.From(fields, "Invalid integration",
             () => new NewIntegrationInput(provider!, name!, secret!, callbackUrl!, isActive, requestedBy));
     }
 

@@ -7,11 +7,12 @@ public sealed record RequestedByInput(string? RequestedBy)
 {
     public static BodyResult<RequestedByInput> Parse(ReadOnlyMemory<byte> body)
     {
-        if (JsonBodyReader.Read(body, out var errors) is not { } reader)
+        using var document = JsonFields.ParseObject(body);
+        if (JsonFields.OfWholeBody(document, out var errors) is not { } fields)
         {
-            return BodyResult<RequestedByInput>.Invalid(JsonBodyReader.NotAnObject, errors);
+            return BodyResult<RequestedByInput>.Invalid(JsonFields.NotAnObject, errors);
         }
-        var requestedBy = IntegrationFields.RequestedBy(reader);
-        return BodyResult<RequestedByInput>.From(reader, "Invalid request body", () => new RequestedByInput(requestedBy));
+        var requestedBy = IntegrationFields.RequestedBy(fields);
+        return BodyResult<RequestedByInput>.From(fields, "Invalid request body", () => new RequestedByInput(requestedBy));
     }
 }

@@ -13,14 +13,15 @@ public sealed record SecretRotationInput(string Secret, int GraceSeconds, string
 
     public static BodyResult<SecretRotationInput> Parse(ReadOnlyMemory<byte> body)
     {
-        if (JsonBodyReader.Read(body, out var errors) is not { } reader)
+        using var document = JsonFields.ParseObject(body);
+        if (JsonFields.OfWholeBody(document, out var errors) is not { } fields)
         {
-            return BodyResult<SecretRotationInput>.Invalid(JsonBodyReader.NotAnObject, errors);
+            return BodyResult<SecretRotationInput>.Invalid(JsonFields.NotAnObject, errors);
         }
-        var secret = IntegrationFields.Secret(reader);
-        var graceSeconds = reader.Integer("graceSeconds", 0, MaxGraceSeconds) ?? DefaultGraceSeconds;
-        var requestedBy = IntegrationFields.RequestedBy(reader);
-        return BodyResult<SecretRotationInput>.From(reader, "Invalid secret rotation",
+        var secret = IntegrationFields.Secret(fields);
+        var graceSeconds = fields.Integer("graceSeconds", 0, MaxGraceSeconds) ?? DefaultGraceSeconds;
+        var requestedBy = IntegrationFields.RequestedBy(fields);
+        return BodyResult<SecretRotationInput>.From(fields, "Invalid secret rotation",
             () => new SecretRotationInput(secret!, graceSeconds, requestedBy));
     }
 

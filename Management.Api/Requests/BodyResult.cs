@@ -5,12 +5,12 @@ public sealed record BodyResult<T>(T? Value, string? Message, IReadOnlyDictionar
 {
     public static BodyResult<T> Valid(T value) => new(value, null, null);
 
-    public static BodyResult<T> Invalid(string message, IReadOnlyDictionary<string, string> errors) => new(null, message, errors);
+    public static BodyResult<T> Invalid(string message, IReadOnlyDictionary<string, string>? errors = null) => new(null, message, errors);
 
     /// <summary>The value built by <paramref name="build"/>, unless a field was bad or is one the route does not read.</summary>
-    public static BodyResult<T> From(JsonBodyReader reader, string message, Func<T> build)
+    public static BodyResult<T> From(JsonFields fields, string message, Func<T> build)
     {
-        reader.RejectUnknown();
-        return reader.IsValid ? Valid(build()) : Invalid(message, reader.Errors);
+        fields.RejectUnknown();
+        return fields.IsValid ? Valid(build()) : Invalid(message, fields.Errors);
     }
 }

@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.Json;
 using Relay.Management.Api.Destinations;
+using Relay.Management.Api.Requests;
 
 namespace Relay.UnitTests.Management;
 
 public sealed class DestinationInputTests
 {
-    private static BodyParse<DestinationInput> Create(string body) => DestinationInput.ParseCreate(Encoding.UTF8.GetBytes(body));
+    private static BodyResult<DestinationInput> Create(string body) => DestinationInput.ParseCreate(Encoding.UTF8.GetBytes(body));
 
-    private static BodyParse<DestinationInput> Patch(string body) => DestinationInput.ParsePatch(Encoding.UTF8.GetBytes(body));
+    private static BodyResult<DestinationInput> Patch(string body) => DestinationInput.ParsePatch(Encoding.UTF8.GetBytes(body));
 
     [Fact]
     public void Reads_every_field_of_a_create_body()
@@ -215,6 +216,8 @@ public sealed class DestinationInputTests
     {
         Assert.Equal("Request body must be a JSON object", Create(body).Message);
         Assert.Equal("Request body must be a JSON object", Patch(body).Message);
+        // Unlike the integration routes, which also name "body", these answer the message alone.
+        Assert.Null(Create(body).Errors);
     }
 
     [Theory]

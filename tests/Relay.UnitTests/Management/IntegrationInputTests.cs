@@ -93,6 +93,15 @@ public sealed class IntegrationInputTests
     }
 
     [Fact]
+    public void A_field_name_that_is_not_unicode_text_refuses_the_body_whole()
+    {
+        var parsed = NewIntegrationInput.Parse(Utf8("""{"provider":"acme","\ud800":1}"""));
+        Assert.Equal("Request body must be a JSON object", parsed.Message);
+        Assert.Equal(["body"], parsed.Errors!.Keys);
+        Assert.Equal("must not have a property name that is not Unicode text", parsed.Errors["body"]);
+    }
+
+    [Fact]
     public void A_field_given_twice_is_refused()
     {
         var parsed = NewIntegrationInput.Parse(Utf8($$"""{"provider":"acme","provider":"globex","name":"A","secret":"{{Secret}}","callbackUrl":"http://e.com"}"""));
