@@ -33,8 +33,12 @@ public sealed class DeliveryOptions
     /// <summary>The longest wait between attempts of a destination that sets no maximum of its own (also bounds <c>Retry-After</c>).</summary>
     public int MaxRetryDelaySeconds { get; set; } = 3600;
 
-    /// <summary>Deliveries to one destination in flight at once in this worker, so one slow endpoint cannot take every slot.</summary>
-    public int MaxInFlightPerDestination { get; set; } = 8;
+    /// <summary>
+    /// Deliveries to one destination in flight at once in this worker. The worker has <see cref="Concurrency"/> slots
+    /// for message deliveries and as many for the scheduler's, so with the defaults one slow endpoint can hold at most
+    /// half of them; the rest stay for the others.
+    /// </summary>
+    public int MaxInFlightPerDestination { get; set; } = 32;
 
     /// <summary>Consecutive failed attempts to a destination that open its circuit (nothing is sent for a cooldown).</summary>
     public int CircuitBreakerFailures { get; set; } = 5;

@@ -46,7 +46,17 @@ public sealed class DeliveryService(
     /// </summary>
     public async Task HandleEventAsync(Guid eventId, CancellationToken cancellationToken)
     {
-        var fanOut = await repository.FanOutAsync(eventId, filters.Matches, TimeSpan.FromSeconds(options.Value.PendingGraceSeconds), cancellationToken);
+        var gated = new Dictionary<Guid, Guid>();
+        FanOutResult? fanOut = null;
+        try
+        {
+            fanOut = await repository.FanOutAsync(eventId, filters.Matches, candidates => Plan(candidates, gated),
+                TimeSpan.FromSeconds(options.Value.PendingGraceSeconds), cancellationToken);
+        }
+        finally
+        {
+            ExitUnclaimed(gated, fanOut?.Claims);
+        }
         if (fanOut is null || fanOut.AlreadyFannedOut)
         {
             logger.LogDebug("Event {EventId} unknown or fanned out already; nothing to do", eventId);
@@ -57,8 +67,7 @@ public sealed class DeliveryService(
             logger.LogInformation("Event {EventId} matched no destination; nothing to deliver", eventId);
             return;
         }
-        var claims = await ClaimAsync(fanOut.Deliveries, anyTime: true, cancellationToken);
-        await Task.WhenAll(claims.Select(DeliverClaimedAsync));
+        await Task.WhenAll(fanOut.Claims.Select(DeliverClaimedAsync));
     }
 
     /// <summary>
@@ -67,10 +76,29 @@ public sealed class DeliveryService(
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(IReadOnlyList<DeliveryCandidate> candidates, bool anyTime, CancellationToken cancellationToken)
     {
+        var gated = new Dictionary<Guid, Guid>();
+        IReadOnlyList<ClaimedDelivery>? claims = null;
+        try
+        {
+            claims = await repository.ClaimAsync(Plan(candidates, gated), anyTime, cancellationToken);
+            return claims;
+        }
+        finally
+        {
+            ExitUnclaimed(gated, claims);
+        }
+    }
+
+    /// <summary>
+    /// Decides for each delivery whether it goes now: a dead integration or destination fails it at once (without a
+    /// request); a paused or disabled destination holds it; a destination still without a signing secret, or whose
+    /// gate says not now, puts it off. Those that may go have entered their gate (recorded in <paramref name="gated"/>).
+    /// </summary>
+    private ClaimPlan Plan(IReadOnlyList<DeliveryCandidate> candidates, Dictionary<Guid, Guid> gated)
+    {
         var settings = options.Value;
         var now = timeProvider.GetUtcNow();
         var go = new List<(DeliveryCandidate, TimeSpan)>(candidates.Count);
-        var gated = new HashSet<Guid>();
         var deferrals = new List<(Guid, DateTime)>();
         foreach (var candidate in candidates)
         {
@@ -95,27 +123,21 @@ public sealed class DeliveryService(
             }
             else
             {
-                gated.Add(candidate.DeliveryId);
+                gated[candidate.DeliveryId] = candidate.DestinationId;
                 go.Add((candidate, lease));
             }
         }
+        return new ClaimPlan(go, deferrals);
+    }
 
-        IReadOnlyList<ClaimedDelivery> claims = [];
-        try
+    /// <summary>What passed the gate but was not claimed (taken by another claim, or the database failed) leaves it.</summary>
+    private void ExitUnclaimed(Dictionary<Guid, Guid> gated, IReadOnlyList<ClaimedDelivery>? claims)
+    {
+        var claimed = claims?.Select(c => c.DeliveryId).ToHashSet() ?? [];
+        foreach (var (deliveryId, destinationId) in gated.Where(entry => !claimed.Contains(entry.Key)))
         {
-            await repository.DeferAsync(deferrals, cancellationToken);
-            claims = await repository.ClaimAsync(go, anyTime, cancellationToken);
+            gate.Exit(destinationId, succeeded: null);
         }
-        finally
-        {
-            // What passed the gate but was not claimed (taken by another claim, or the database failed) leaves it.
-            var claimed = claims.Select(c => c.DeliveryId).ToHashSet();
-            foreach (var (candidate, _) in go.Where(g => gated.Contains(g.Item1.DeliveryId) && !claimed.Contains(g.Item1.DeliveryId)))
-            {
-                gate.Exit(candidate.DestinationId, succeeded: null);
-            }
-        }
-        return claims;
     }
 
     /// <summary>

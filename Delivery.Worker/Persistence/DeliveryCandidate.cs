@@ -41,4 +41,8 @@ public sealed record DeliveryCandidate
     public string[] EventTypes { get; init; } = [];
     public string? PayloadFilter { get; init; }
     public DateTime DestinationUpdatedAt { get; init; }
+
+    /// <summary>The destination's failure streak and last success as destination_health had them when this was read.</summary>
+    public int HealthFailures { get; init; }
+    public DateTime? HealthLastSuccessAt { get; init; }
 }

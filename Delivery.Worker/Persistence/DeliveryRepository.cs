@@ -30,7 +30,8 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         d.rate_limit_per_second, d.paused,
         (h.disabled_at IS NOT NULL AND h.disabled_at > coalesce(d.resumed_at, '-infinity')) AS disabled,
         d.deleted_at IS NOT NULL AS deleted, d.resumed_at, d.signing_secret, d.previous_signing_secret,
-        d.previous_secret_expires_at, d.event_types, d.payload_filter, d.updated_at AS destination_updated_at
+        d.previous_secret_expires_at, d.event_types, d.payload_filter, d.updated_at AS destination_updated_at,
+        coalesce(h.consecutive_failures, 0) AS health_failures, h.last_success_at AS health_last_success_at
         """;
 
     private const string CandidateColumns =
@@ -203,7 +204,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     /// restarted with a fresh retry budget (an attempt in flight then loses its lease). Returns the deliveries made
     /// or restarted, pending and ready to claim; null if the event does not exist.
     /// </summary>
-    public async Task<FanOutResult?> FanOutAsync(Guid eventId, Func<DeliveryCandidate, bool> matches, TimeSpan pendingGrace, CancellationToken cancellationToken)
+    public async Task<FanOutResult?> FanOutAsync(Guid eventId, Func<DeliveryCandidate, bool> matches, Func<IReadOnlyList<DeliveryCandidate>, ClaimPlan> plan, TimeSpan pendingGrace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -217,7 +218,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         if (row.FannedOutAt is not null)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return new FanOutResult([], AlreadyFannedOut: true, row.ReplayRequestId, row.CorrelationId);
+            return new FanOutResult([], [], AlreadyFannedOut: true);
         }
 
         // Every live destination of the integration, as a candidate of a delivery that does not exist yet.
@@ -269,12 +270,13 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
                     details = System.Text.Json.JsonSerializer.Serialize(new { destinations = 0, correlationId = row.CorrelationId, replayRequestId = row.ReplayRequestId }, System.Text.Json.JsonSerializerOptions.Web),
                 }, transaction, cancellationToken: cancellationToken));
         }
-        await transaction.CommitAsync(CancellationToken.None);
-
         var made = chosen.Select(c => restarted.TryGetValue(c.DestinationId, out var r)
             ? c with { DeliveryId = r.Id, Attempts = r.Attempts, AttemptBudgetStart = r.AttemptBudgetStart }
             : c).ToList();
-        return new FanOutResult(made, AlreadyFannedOut: false, row.ReplayRequestId, row.CorrelationId);
+        // The new deliveries are claimed in the same transaction: one commit instead of two on the busiest path.
+        var claims = await ClaimInAsync(connection, transaction, plan(made), anyTime: true, cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+        return new FanOutResult(made, claims, AlreadyFannedOut: false);
     }
 
     /// <summary>A live destination as a delivery target for a test event that is not stored anywhere.</summary>
@@ -394,38 +396,62 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Claims the deliveries that are still claimable (see <see cref="ClaimSql"/>), starts their jobs and marks their
-    /// events in flight, in one transaction. <paramref name="anyTime"/>: pending ones need not be due (the fan-out
-    /// just handed them over).
+    /// Carries out a <see cref="ClaimPlan"/> in one transaction: puts off its deferrals (no attempt counted; a
+    /// delivery some claim took meanwhile is left alone, one whose lease had expired goes back to pending), claims
+    /// its deliveries that are still claimable (see <see cref="ClaimSql"/>), starts their jobs and marks their events
+    /// in flight. <paramref name="anyTime"/>: pending ones need not be due (a fan-out just made them).
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(IReadOnlyList<(DeliveryCandidate Candidate, TimeSpan Lease)> candidates, bool anyTime, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(ClaimPlan plan, bool anyTime, CancellationToken cancellationToken)
     {
-        if (candidates.Count == 0)
+        if (plan.Claims.Count == 0 && plan.Deferrals.Count == 0)
         {
             return [];
         }
-        var byId = candidates.ToDictionary(c => c.Candidate.DeliveryId, c => c.Candidate);
-        var eventIds = byId.Values.Select(c => c.EventId).Distinct().ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var claims = await ClaimInAsync(connection, transaction, plan, anyTime, cancellationToken);
+        // Once committed the claims must be delivered, so the commit is not cancellable half-way by shutdown.
+        await transaction.CommitAsync(CancellationToken.None);
+        return claims;
+    }
+
+    private static async Task<IReadOnlyList<ClaimedDelivery>> ClaimInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimPlan plan, bool anyTime, CancellationToken cancellationToken)
+    {
+        if (plan.Deferrals.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE deliveries v SET next_attempt_at = CASE WHEN c.held THEN 'infinity' ELSE c.until END,
+                    status = CASE WHEN v.status = 'processing' THEN 'pending' ELSE v.status END,
+                    lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+                FROM unnest(@Ids, @Untils, @Held) AS c (id, until, held)
+                WHERE v.id = c.id AND (v.status IN ('pending', 'retrying') OR (v.status = 'processing' AND v.lease_expires_at <= now()))
+                """, new
+                {
+                    Ids = plan.Deferrals.Select(d => d.DeliveryId).ToArray(),
+                    Untils = plan.Deferrals.Select(d => d.Until == Held ? DateTime.UnixEpoch : d.Until).ToArray(),
+                    Held = plan.Deferrals.Select(d => d.Until == Held).ToArray(),
+                }, transaction, cancellationToken: cancellationToken));
+        }
+        if (plan.Claims.Count == 0)
+        {
+            return [];
+        }
+
+        var byId = plan.Claims.ToDictionary(c => c.Candidate.DeliveryId, c => c.Candidate);
         List<(Guid Id, Guid LeaseId, int Attempts, int AttemptBudgetStart, Guid? ReplayRequestId, Guid? RecoveryId)> rows;
         await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"{LockEventsSql}; {ClaimSql}; {DeriveEventStatusSql}",
             new
             {
-                EventIds = eventIds,
-                Ids = candidates.Select(c => c.Candidate.DeliveryId).ToArray(),
-                LeaseSeconds = candidates.Select(c => c.Lease.TotalSeconds).ToArray(),
+                EventIds = byId.Values.Select(c => c.EventId).Distinct().ToArray(),
+                Ids = plan.Claims.Select(c => c.Candidate.DeliveryId).ToArray(),
+                LeaseSeconds = plan.Claims.Select(c => c.Lease.TotalSeconds).ToArray(),
                 AnyTime = anyTime,
             }, transaction, cancellationToken: cancellationToken)))
         {
             await results.ReadAsync<Guid>();
             rows = (await results.ReadAsync<(Guid, Guid, int, int, Guid?, Guid?)>()).AsList();
-        }
-        if (rows.Count == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return [];
         }
 
         var claims = new List<ClaimedDelivery>(rows.Count);
@@ -443,36 +469,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
             }, transaction, cancellationToken: cancellationToken));
             claims.Add(new ClaimedDelivery(candidate, row.LeaseId, row.Attempts, row.AttemptBudgetStart, row.ReplayRequestId, row.RecoveryId, jobId));
         }
-        // Once committed the claims must be delivered, so the commit is not cancellable half-way by shutdown.
-        await transaction.CommitAsync(CancellationToken.None);
         return claims;
-    }
-
-    /// <summary>
-    /// Puts deliveries that may not go now back to wait until the given time (<see cref="Held"/>: until their
-    /// destination is resumed). No attempt is counted. A delivery some claim took meanwhile is left alone; one
-    /// whose lease had expired goes back to pending.
-    /// </summary>
-    public async Task DeferAsync(IReadOnlyList<(Guid DeliveryId, DateTime Until)> deferrals, CancellationToken cancellationToken)
-    {
-        if (deferrals.Count == 0)
-        {
-            return;
-        }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE deliveries v SET next_attempt_at = CASE WHEN c.held THEN 'infinity' ELSE c.until END,
-                status = CASE WHEN v.status = 'processing' THEN 'pending' ELSE v.status END,
-                lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-            FROM unnest(@Ids, @Untils, @Held) AS c (id, until, held)
-            WHERE v.id = c.id AND (v.status IN ('pending', 'retrying') OR (v.status = 'processing' AND v.lease_expires_at <= now()))
-            """, new
-            {
-                Ids = deferrals.Select(d => d.DeliveryId).ToArray(),
-                Untils = deferrals.Select(d => d.Until == Held ? DateTime.UnixEpoch : d.Until).ToArray(),
-                Held = deferrals.Select(d => d.Until == Held).ToArray(),
-            }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Makes every delivery held for the destination due now (an operator resumed it).</summary>
@@ -547,7 +544,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         }
 
         string? disabledReason = null;
-        if (result.Attempted)
+        if (result.Attempted && HealthChanges(claim.Target, result, context.Now))
         {
             var health = await connection.QuerySingleAsync<(int ConsecutiveFailures, DateTime? FailingSince, bool Disabled)>(new CommandDefinition(HealthSql, new
             {
@@ -578,6 +575,17 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         return new RecordResult(true, disabledReason);
     }
 
+    /// <summary>
+    /// Whether this outcome changes what destination_health says. Every delivery to a destination would otherwise
+    /// write its one row, and the row lock would serialize them all; so a success is written only when it ends a
+    /// failure streak or <c>last_success_at</c> is older than <see cref="LastSuccessResolution"/>.
+    /// </summary>
+    internal static bool HealthChanges(DeliveryCandidate target, DeliveryAttemptResult result, DateTimeOffset now) =>
+        !result.Succeeded || target.HealthFailures > 0 || target.HealthLastSuccessAt is not { } last
+        || now - new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) > LastSuccessResolution;
+
+    internal static readonly TimeSpan LastSuccessResolution = TimeSpan.FromSeconds(30);
+
     internal static string? DisableReason(DeliveryAttemptResult result, int consecutiveFailures, DateTime? failingSince, RecordContext context)
     {
         if (result.Succeeded)
@@ -597,8 +605,11 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>The deliveries a fan-out made or restarted (empty if the event had been fanned out already).</summary>
-public sealed record FanOutResult(IReadOnlyList<DeliveryCandidate> Deliveries, bool AlreadyFannedOut, Guid? ReplayRequestId, string CorrelationId);
+/// <summary>The deliveries a fan-out made or restarted (none if the event had been fanned out already), and those of them it claimed.</summary>
+public sealed record FanOutResult(IReadOnlyList<DeliveryCandidate> Deliveries, IReadOnlyList<ClaimedDelivery> Claims, bool AlreadyFannedOut);
+
+/// <summary>What may go now (with the lease each claim takes) and what is put off until when (<see cref="DeliveryRepository.Held"/>: until resumed).</summary>
+public sealed record ClaimPlan(IReadOnlyList<(DeliveryCandidate Candidate, TimeSpan Lease)> Claims, IReadOnlyList<(Guid DeliveryId, DateTime Until)> Deferrals);
 
 /// <summary>What recording needs besides the outcome: the audit entry, the breaker's state and the auto-disable rule.</summary>
 public sealed record RecordContext(string AuditAction, string AuditDetails, DateTimeOffset? CircuitOpenUntil, int DisableAfterFailures, TimeSpan DisableAfterPeriod, DateTimeOffset Now);
