@@ -50,7 +50,7 @@ public sealed class DeliveryService(
         FanOutResult? fanOut = null;
         try
         {
-            fanOut = await repository.FanOutAsync(eventId, filters.Matches, candidates => Plan(candidates, gated),
+            fanOut = await repository.FanOutAsync(eventId, filters.Choose, candidates => Plan(candidates, gated),
                 TimeSpan.FromSeconds(options.Value.PendingGraceSeconds), cancellationToken);
         }
         finally

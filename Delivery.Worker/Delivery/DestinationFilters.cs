@@ -15,19 +15,22 @@ public sealed class DestinationFilters(ILogger<DestinationFilters> logger)
     private const int MaxCached = 10_000;
     private readonly ConcurrentDictionary<Guid, Parsed> cache = new();
 
-    public bool Matches(DeliveryCandidate candidate)
+    /// <summary>
+    /// The destinations (one candidate each, all for the same event) that want the event. The payload is parsed
+    /// once, and only if some destination filters on it.
+    /// </summary>
+    public IReadOnlyList<DeliveryCandidate> Choose(IReadOnlyList<DeliveryCandidate> candidates)
     {
-        var parsed = ParsedFor(candidate);
-        if (parsed.EventTypes is { } types && !types.Matches(candidate.EventType))
+        var wanted = candidates
+            .Select(candidate => (Candidate: candidate, Filters: ParsedFor(candidate)))
+            .Where(entry => entry.Filters.EventTypes?.Matches(entry.Candidate.EventType) ?? true)
+            .ToList();
+        if (!wanted.Any(entry => entry.Filters.Payload is not null))
         {
-            return false;
+            return wanted.Select(entry => entry.Candidate).ToList();
         }
-        if (parsed.Payload is null)
-        {
-            return true;
-        }
-        using var document = JsonDocument.Parse(candidate.Payload);
-        return parsed.Payload.Matches(document.RootElement);
+        using var document = JsonDocument.Parse(wanted[0].Candidate.Payload);
+        return wanted.Where(entry => entry.Filters.Payload?.Matches(document.RootElement) ?? true).Select(entry => entry.Candidate).ToList();
     }
 
     private Parsed ParsedFor(DeliveryCandidate candidate)

@@ -48,17 +48,21 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         LEFT JOIN destination_health h ON h.destination_id = d.id
         """;
 
-    // The event's status follows its deliveries: in flight wins, then a retry scheduled, then waiting (new, held or
-    // deferred), then failed; processed only when every delivery succeeded (or none matched).
-    private const string DeriveEventStatusSql =
+    // The event's status follows its deliveries (aliased v): in flight wins, then a retry scheduled, then waiting
+    // (new, held or deferred), then failed; processed only when every delivery succeeded (or none matched).
+    private const string DerivedStatus =
         """
+        CASE WHEN bool_or(v.status = 'processing') THEN 'processing'
+             WHEN bool_or(v.status = 'retrying') THEN 'retrying'
+             WHEN bool_or(v.status = 'pending') THEN 'pending'
+             WHEN bool_or(v.status = 'failed') THEN 'failed'
+             ELSE 'processed' END
+        """;
+
+    private const string DeriveEventStatusSql =
+        $"""
         UPDATE normalized_events e SET status = s.status, updated_at = now()
-        FROM (SELECT ev.id, CASE
-                  WHEN bool_or(v.status = 'processing') THEN 'processing'
-                  WHEN bool_or(v.status = 'retrying') THEN 'retrying'
-                  WHEN bool_or(v.status = 'pending') THEN 'pending'
-                  WHEN bool_or(v.status = 'failed') THEN 'failed'
-                  ELSE 'processed' END AS status
+        FROM (SELECT ev.id, {DerivedStatus} AS status
               FROM unnest(@EventIds) AS ev (id) LEFT JOIN deliveries v ON v.normalized_event_id = ev.id
               GROUP BY ev.id) s
         WHERE e.id = s.id AND e.status IS DISTINCT FROM s.status
@@ -118,15 +122,10 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 
     // The attempt takes the event's next attempt number (unique per event, as the seed's attempts are).
     private const string RecordEventSql =
-        """
+        $"""
         WITH derived AS (
-            SELECT CASE
-                WHEN bool_or(status = 'processing') THEN 'processing'
-                WHEN bool_or(status = 'retrying') THEN 'retrying'
-                WHEN bool_or(status = 'pending') THEN 'pending'
-                WHEN bool_or(status = 'failed') THEN 'failed'
-                ELSE 'processed' END AS status
-            FROM deliveries WHERE normalized_event_id = @EventId
+            SELECT {DerivedStatus} AS status
+            FROM deliveries v WHERE v.normalized_event_id = @EventId
         ), event AS (
             UPDATE normalized_events e SET
                 status = derived.status,
@@ -199,12 +198,12 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// Creates the event's deliveries, one per destination <paramref name="matches"/> accepts, unless the event was
+    /// Creates the event's deliveries, one per destination <paramref name="choose"/> keeps, unless the event was
     /// fanned out already (a redelivered message). An event whose fan-out was reset by a replay gets its deliveries
     /// restarted with a fresh retry budget (an attempt in flight then loses its lease). Returns the deliveries made
     /// or restarted, pending and ready to claim; null if the event does not exist.
     /// </summary>
-    public async Task<FanOutResult?> FanOutAsync(Guid eventId, Func<DeliveryCandidate, bool> matches, Func<IReadOnlyList<DeliveryCandidate>, ClaimPlan> plan, TimeSpan pendingGrace, CancellationToken cancellationToken)
+    public async Task<FanOutResult?> FanOutAsync(Guid eventId, Func<IReadOnlyList<DeliveryCandidate>, IReadOnlyList<DeliveryCandidate>> choose, Func<IReadOnlyList<DeliveryCandidate>, ClaimPlan> plan, TimeSpan pendingGrace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -233,7 +232,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
             WHERE e.id = @eventId
             ORDER BY d.created_at, d.id
             """, new { eventId }, transaction, cancellationToken: cancellationToken))).AsList();
-        var chosen = destinations.Where(matches).ToList();
+        var chosen = choose(destinations);
 
         var restarted = (await connection.QueryAsync<(Guid Id, Guid DestinationId, int Attempts, int AttemptBudgetStart)>(new CommandDefinition(
             """

@@ -28,7 +28,7 @@ public static class DestinationOperationsApi
     }
 
     public static async Task<Results<Ok<ApiEnvelope<TestSendResult>>, ApiError>> SendTestEvent(
-        string id, HttpRequest request, RecoveryRepository recoveries, IRequestClient<DestinationTestRequested> client, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string id, HttpRequest request, DestinationRepository destinations, IRequestClient<DestinationTestRequested> client, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (!QueryReader.TryParseUuid(id, out var destinationId))
         {
@@ -43,7 +43,7 @@ public static class DestinationOperationsApi
         {
             return ApiError.Validation(input.Message!, input.Errors);
         }
-        if (await recoveries.ProviderOfDestinationAsync(destinationId, cancellationToken) is not { } provider)
+        if (await destinations.ProviderOfAsync(destinationId, cancellationToken) is not { } provider)
         {
             return DestinationService.NotFound();
         }
@@ -64,7 +64,7 @@ public static class DestinationOperationsApi
             return DestinationService.NotFound();
         }
         var result = new TestSendResult(testId, completed.Succeeded, completed.HttpStatus, completed.DurationMs, completed.Error, ResponseRedactor.Excerpt(completed.ResponseExcerpt));
-        await recoveries.AuditTestSendAsync(destinationId, test.RequestedBy, new { testId, eventType = test.EventType, result.Succeeded, result.HttpStatus, result.DurationMs, result.Error }, cancellationToken);
+        await destinations.AuditAsync(destinationId, "destination.test_sent", test.RequestedBy, new { testId, eventType = test.EventType, result.Succeeded, result.HttpStatus, result.DurationMs, result.Error }, timeProvider.GetUtcNow(), cancellationToken);
         return ApiResults.Ok(result);
     }
 

@@ -61,6 +61,23 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
             "SELECT EXISTS (SELECT 1 FROM destinations WHERE id = @id AND deleted_at IS NULL)", new { id }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The live destination's integration provider (for the payload of a test event); null when there is no such destination.</summary>
+    public async Task<string?> ProviderOfAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT i.provider FROM destinations d JOIN integrations i ON i.id = d.integration_id WHERE d.id = @id AND d.deleted_at IS NULL",
+            new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Audits something done to the destination outside a write of its own (a test send).</summary>
+    public async Task AuditAsync(Guid id, string action, string actor, object details, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            AuditSql, new { Id = id, Action = action, Actor = actor, Details = Json(details), Now = now }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>An integration's destinations, oldest first (new ones join the end); null when the integration does not exist.</summary>
     public async Task<CursorPage<DestinationView<SigningSecretView>>?> ListAsync(Guid integrationId, CursorPaging paging, CancellationToken cancellationToken)
     {

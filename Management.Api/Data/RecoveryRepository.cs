@@ -55,23 +55,4 @@ public sealed class RecoveryRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<RecoveryView>(new CommandDefinition(
             $"SELECT {Columns} FROM destination_recoveries r WHERE r.id = @id", new { id }, cancellationToken: cancellationToken));
     }
-
-    /// <summary>The destination's integration provider, for the payload of a test event; null when there is no such destination.</summary>
-    public async Task<string?> ProviderOfDestinationAsync(Guid destinationId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT i.provider FROM destinations d JOIN integrations i ON i.id = d.integration_id WHERE d.id = @destinationId AND d.deleted_at IS NULL",
-            new { destinationId }, cancellationToken: cancellationToken));
-    }
-
-    public async Task AuditTestSendAsync(Guid destinationId, string requestedBy, object details, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
-            VALUES ('destination', @destinationId, 'destination.test_sent', @requestedBy, CAST(@details AS jsonb))
-            """, new { destinationId, requestedBy, details = JsonSerializer.Serialize(details, JsonSerializerOptions.Web) }, cancellationToken: cancellationToken));
-    }
 }
