@@ -463,7 +463,9 @@ public sealed class UnusualInputTests(UnusualInputCluster cluster) : IClassFixtu
         using var largest = await direct.PostAsync("/api/v1/internal/delivery-sink/acme", new StringContent("{\"a\":1}" + padding, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, largest.StatusCode);
 
-        using var over = await direct.PostAsync("/api/v1/internal/delivery-sink/acme", new StringContent("{\"a\":1} " + padding, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue, as a client sending a large body should: the 413 is answered from Content-Length
+        // before the body is read, and without it the client may still be writing when the connection closes (EPIPE).
+        using var over = await SendExpectingContinueAsync(direct, "/api/v1/internal/delivery-sink/acme", "{\"a\":1} " + padding);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
         Assert.Equal("PAYLOAD_TOO_LARGE", JsonNode.Parse(await over.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
 
@@ -472,7 +474,14 @@ public sealed class UnusualInputTests(UnusualInputCluster cluster) : IClassFixtu
         using var largestViaGateway = await viaGateway.PostAsync("/api/v1/internal/delivery-sink/acme", new StringContent("{\"a\":1}" + padding, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, largestViaGateway.StatusCode);
         var webhookPadding = new string(' ', 1024 * 1024 - """{"a":1}""".Length + 1);
-        using var webhookOver = await viaGateway.PostAsync("/api/v1/webhooks/acme", new StringContent("{\"a\":1}" + webhookPadding, Encoding.UTF8, "application/json"));
+        using var webhookOver = await SendExpectingContinueAsync(viaGateway, "/api/v1/webhooks/acme", "{\"a\":1}" + webhookPadding);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, webhookOver.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> SendExpectingContinueAsync(HttpClient client, string path, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        return client.SendAsync(request);
     }
 }
