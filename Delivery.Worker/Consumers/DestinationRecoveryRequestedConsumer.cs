@@ -1,6 +1,7 @@
 using MassTransit;
 using Relay.Contracts;
 using Relay.Delivery.Worker.Persistence;
+using Relay.Delivery.Worker.Scheduling;
 
 namespace Relay.Delivery.Worker.Consumers;
 
@@ -9,7 +10,7 @@ namespace Relay.Delivery.Worker.Consumers;
 /// scheduler then delivers them under the destination's gate, like any due delivery. A redelivered message
 /// continues an unfinished recovery and ignores a finished one.
 /// </summary>
-public sealed class DestinationRecoveryRequestedConsumer(DeliveryRepository repository, ILogger<DestinationRecoveryRequestedConsumer> logger) : IConsumer<DestinationRecoveryRequested>
+public sealed class DestinationRecoveryRequestedConsumer(DeliveryRepository repository, SchedulerWakeup wakeup, ILogger<DestinationRecoveryRequestedConsumer> logger) : IConsumer<DestinationRecoveryRequested>
 {
     private const int BatchSize = 500;
 
@@ -25,6 +26,7 @@ public sealed class DestinationRecoveryRequestedConsumer(DeliveryRepository repo
         while ((requeued = await repository.RequeueRecoveryBatchAsync(recoveryId, recovery.DestinationId, recovery.Since, BatchSize, context.CancellationToken)) > 0)
         {
             total += requeued;
+            wakeup.DueNow();
         }
         await repository.FinishRecoveryAsync(recoveryId, null, context.CancellationToken);
         logger.LogInformation("Recovery {RecoveryId} of destination {DestinationId} requeued {Requeued} failed deliveries", recoveryId, recovery.DestinationId, total);

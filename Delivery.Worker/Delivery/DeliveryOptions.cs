@@ -17,7 +17,21 @@ public sealed class DeliveryOptions
     /// <summary>Deliveries in flight at once, per path (message consumers and the scheduler each).</summary>
     public int Concurrency { get; set; } = 32;
 
+    /// <summary>How soon the scheduler looks again while due deliveries wait for a free slot.</summary>
     public int SchedulerIntervalMs { get; set; } = 250;
+
+    /// <summary>
+    /// The longest the scheduler sleeps. It otherwise sleeps until the earliest due time the database knows (a retry,
+    /// a deferral, an expiring lease, a fan-out overdue) or this worker schedules meanwhile; this bounds how late it
+    /// notices what another replica scheduled.
+    /// </summary>
+    public int SchedulerMaxSleepMs { get; set; } = 5000;
+
+    /// <summary>Most events fanned out (and their deliveries claimed) by one transaction.</summary>
+    public int FanOutBatchSize { get; set; } = 64;
+
+    /// <summary>Most attempt outcomes recorded by one transaction.</summary>
+    public int RecordBatchSize { get; set; } = 128;
 
     public int SchedulerBatchSize { get; set; } = 50;
 
@@ -72,7 +86,7 @@ public sealed class DeliveryOptions
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     internal static bool IsValid(DeliveryOptions options) =>
-        options is { MaxAttempts: >= 1, RetryBaseDelayMs: >= 0, TimeoutSeconds: >= 1, Concurrency: >= 1, SchedulerIntervalMs: >= 10, SchedulerBatchSize: >= 1, PendingGraceSeconds: >= 1,
+        options is { MaxAttempts: >= 1, RetryBaseDelayMs: >= 0, TimeoutSeconds: >= 1, Concurrency: >= 1, SchedulerIntervalMs: >= 10, SchedulerMaxSleepMs: >= 10, FanOutBatchSize: >= 1, RecordBatchSize: >= 1, SchedulerBatchSize: >= 1, PendingGraceSeconds: >= 1,
             MaxRetryDelaySeconds: >= 1, MaxInFlightPerDestination: >= 1, CircuitBreakerFailures: >= 1, CircuitBreakerOpenSeconds: > 0, AutoDisableAfterFailures: >= 1, AutoDisableAfterSeconds: >= 0, DeferMs: >= 10 }
         && options.LeaseSeconds >= options.TimeoutSeconds + 5;
 }

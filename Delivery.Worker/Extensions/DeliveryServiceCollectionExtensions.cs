@@ -24,7 +24,7 @@ public static class DeliveryServiceCollectionExtensions
         builder.Services.AddOptions<DeliveryOptions>()
             .BindConfiguration(DeliveryOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerBatchSize, PendingGraceSeconds, MaxRetryDelaySeconds, MaxInFlightPerDestination, CircuitBreakerFailures, CircuitBreakerOpenSeconds, AutoDisableAfterFailures and DeferMs must be positive, RetryBaseDelayMs and AutoDisableAfterSeconds not negative, and LeaseSeconds at least TimeoutSeconds + 5")
+            .Validate(DeliveryOptions.IsValid, "Relay:Delivery: MaxAttempts, TimeoutSeconds, Concurrency, SchedulerIntervalMs, SchedulerMaxSleepMs, FanOutBatchSize, RecordBatchSize, SchedulerBatchSize, PendingGraceSeconds, MaxRetryDelaySeconds, MaxInFlightPerDestination, CircuitBreakerFailures, CircuitBreakerOpenSeconds, AutoDisableAfterFailures and DeferMs must be positive, RetryBaseDelayMs and AutoDisableAfterSeconds not negative, and LeaseSeconds at least TimeoutSeconds + 5")
             .ValidateOnStart();
 
         builder.AddRelayMessaging(consumers =>
@@ -43,6 +43,7 @@ public static class DeliveryServiceCollectionExtensions
         builder.Services.AddSingleton<DeliveryRepository>();
         builder.Services.AddSingleton<DestinationFilters>();
         builder.Services.AddSingleton<DestinationGate>();
+        builder.Services.AddSingleton<SchedulerWakeup>();
         builder.Services.AddSingleton<DeliveryService>();
         // Registered after the bus, so on shutdown it stops (and drains its deliveries) before the bus does.
         builder.Services.AddHostedService<DeliveryScheduler>();
@@ -83,7 +84,11 @@ public static class DeliveryServiceCollectionExtensions
         handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
         handler.ConnectTimeout = options.Timeout;
-        handler.MaxConnectionsPerServer = Math.Max(options.Concurrency * 2, 16);
+        // Bodies are read only for a 2 KB excerpt; decompressing them would be CPU for nothing.
+        handler.AutomaticDecompression = System.Net.DecompressionMethods.None;
+        // One receiver host gets no more connections than one destination may have deliveries in flight (its gate),
+        // so a slow host does not hold sockets for every slot.
+        handler.MaxConnectionsPerServer = options.MaxInFlightPerDestination;
         return handler;
     }
 

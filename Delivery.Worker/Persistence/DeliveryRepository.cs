@@ -84,87 +84,126 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         RETURNING v.id, v.lease_id, v.attempts, v.attempt_budget_start, v.replay_request_id, v.recovery_id
         """;
 
-    // The newest open job of this delivery (a scheduled retry, or the job a dead worker left running), else the
-    // event's newest unassigned one (the webhook's or a replay's), else a new one.
-    private const string StartJobSql =
+    // Each claimed delivery runs as a job: its own newest open one (a scheduled retry, or the job a dead worker
+    // left running), else one of its event's unassigned ones (the webhook's or a replay's; newest first, in claim
+    // order, as claiming them one by one would), else a new one. Returns (delivery_id, job id).
+    private const string StartJobsSql =
         """
-        WITH job AS (
-            SELECT id FROM processing_jobs
-            WHERE normalized_event_id = @EventId AND status IN ('queued', 'running') AND (delivery_id = @DeliveryId OR delivery_id IS NULL)
-            ORDER BY (delivery_id IS NULL), created_at DESC, id DESC
-            LIMIT 1
-            FOR UPDATE
+        WITH c AS (
+            SELECT * FROM unnest(@JobEventIds, @JobDeliveryIds, @NewJobIds, @TriggeredBy, @AttemptNos)
+                WITH ORDINALITY AS c (event_id, delivery_id, new_job_id, triggered_by, attempt_no, ord)
+        ), own AS (
+            SELECT DISTINCT ON (c.delivery_id) c.delivery_id, j.id
+            FROM c JOIN processing_jobs j ON j.normalized_event_id = c.event_id AND j.delivery_id = c.delivery_id AND j.status IN ('queued', 'running')
+            ORDER BY c.delivery_id, j.created_at DESC, j.id DESC
+        ), unassigned AS (
+            SELECT j.id, j.normalized_event_id, row_number() OVER (PARTITION BY j.normalized_event_id ORDER BY j.created_at DESC, j.id DESC) AS n
+            FROM processing_jobs j
+            WHERE j.normalized_event_id IN (SELECT event_id FROM c) AND j.delivery_id IS NULL AND j.status IN ('queued', 'running')
+        ), needy AS (
+            SELECT c.delivery_id, c.event_id, row_number() OVER (PARTITION BY c.event_id ORDER BY c.ord) AS n
+            FROM c WHERE NOT EXISTS (SELECT 1 FROM own WHERE own.delivery_id = c.delivery_id)
+        ), picked AS (
+            SELECT delivery_id, id FROM own
+            UNION ALL
+            SELECT needy.delivery_id, u.id FROM needy JOIN unassigned u ON u.normalized_event_id = needy.event_id AND u.n = needy.n
         ), started AS (
-            UPDATE processing_jobs j SET status = 'running', started_at = now(), delivery_id = @DeliveryId
-            FROM job WHERE j.id = job.id
-            RETURNING j.id
+            UPDATE processing_jobs j SET status = 'running', started_at = now(), delivery_id = p.delivery_id
+            FROM picked p WHERE j.id = p.id
+            RETURNING p.delivery_id, j.id
         ), inserted AS (
             INSERT INTO processing_jobs (id, normalized_event_id, delivery_id, queue_name, triggered_by, status, attempt_no, scheduled_at, started_at)
-            SELECT @NewJobId, @EventId, @DeliveryId, 'delivery', @TriggeredBy, 'running', @AttemptNo, now(), now()
-            WHERE NOT EXISTS (SELECT 1 FROM started)
-            RETURNING id
+            SELECT c.new_job_id, c.event_id, c.delivery_id, 'delivery', c.triggered_by, 'running', c.attempt_no, now(), now()
+            FROM c WHERE NOT EXISTS (SELECT 1 FROM picked p WHERE p.delivery_id = c.delivery_id)
+            RETURNING delivery_id, id
         )
-        SELECT id FROM started UNION ALL SELECT id FROM inserted
+        SELECT delivery_id, id FROM started UNION ALL SELECT delivery_id, id FROM inserted
         """;
 
-    private const string FinishDeliverySql =
+    // Lease-guarded: an outcome whose lease was taken over (replayed, or presumed dead) changes nothing. Returns the
+    // deliveries it finished.
+    private const string FinishDeliveriesSql =
         """
-        UPDATE deliveries SET
-            status = @Status,
-            attempts = attempts + @AttemptIncrement,
-            last_error = CASE WHEN @Status = 'succeeded' THEN NULL ELSE @Error END,
-            last_attempt_at = CASE WHEN @AttemptIncrement = 1 THEN now() ELSE last_attempt_at END,
-            next_attempt_at = CASE WHEN @Status = 'retrying'
-                THEN now() + CAST(@DelayMs AS double precision) * interval '1 millisecond' ELSE next_attempt_at END,
+        UPDATE deliveries v SET
+            status = o.status,
+            attempts = v.attempts + CASE WHEN o.attempted THEN 1 ELSE 0 END,
+            last_error = CASE WHEN o.status = 'succeeded' THEN NULL ELSE o.error END,
+            last_attempt_at = CASE WHEN o.attempted THEN now() ELSE v.last_attempt_at END,
+            next_attempt_at = CASE WHEN o.status = 'retrying'
+                THEN now() + CAST(o.delay_ms AS double precision) * interval '1 millisecond' ELSE v.next_attempt_at END,
             lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = @DeliveryId AND lease_id = @LeaseId
+        FROM unnest(@DeliveryIds, @LeaseIds, @Statuses, @Attempted, @Errors, @DelayMs) AS o (delivery_id, lease_id, status, attempted, error, delay_ms)
+        WHERE v.id = o.delivery_id AND v.lease_id = o.lease_id
+        RETURNING v.id
         """;
 
-    // The attempt takes the event's next attempt number (unique per event, as the seed's attempts are).
-    private const string RecordEventSql =
+    // The recorded outcomes (aliased o, in the batch's order): each event's attempt count and derived status, one
+    // attempt row per attempt (numbered on from the event's count, unique per event as the seed's attempts are),
+    // the jobs (and the next one for a retry), the audit entries and the replays they may finish.
+    private const string RecordOutcomesSql =
         $"""
-        WITH derived AS (
-            SELECT {DerivedStatus} AS status
-            FROM deliveries v WHERE v.normalized_event_id = @EventId
+        WITH o AS (
+            SELECT * FROM unnest(@EventIds, @DeliveryIds, @IntegrationIds, @DestinationIds, @Attempted, @Errors, @AttemptIds,
+                                 @DeliveryAttemptNos, @AttemptStatuses, @HttpStatuses, @ResponseBodies, @DurationsMs)
+                WITH ORDINALITY AS o (event_id, delivery_id, integration_id, destination_id, attempted, error, attempt_id,
+                                      delivery_attempt_no, attempt_status, http_status, response_body, duration_ms, ord)
+        ), per_event AS (
+            SELECT o.event_id, count(*) FILTER (WHERE o.attempted) AS attempts,
+                   (array_agg(o.error ORDER BY o.ord DESC) FILTER (WHERE o.error IS NOT NULL))[1] AS error
+            FROM o GROUP BY o.event_id
+        ), derived AS (
+            SELECT p.event_id, p.attempts, p.error,
+                   (SELECT {DerivedStatus} FROM deliveries v WHERE v.normalized_event_id = p.event_id) AS status
+            FROM per_event p
         ), event AS (
             UPDATE normalized_events e SET
-                status = derived.status,
-                processing_attempts = e.processing_attempts + @AttemptIncrement,
-                last_error = CASE WHEN derived.status = 'processed' THEN NULL WHEN @Error IS NOT NULL THEN @Error ELSE e.last_error END,
-                last_processed_at = CASE WHEN derived.status = 'processed' THEN now() ELSE e.last_processed_at END, updated_at = now()
-            FROM derived WHERE e.id = @EventId
-            RETURNING e.processing_attempts
+                status = d.status,
+                processing_attempts = e.processing_attempts + d.attempts,
+                last_error = CASE WHEN d.status = 'processed' THEN NULL WHEN d.error IS NOT NULL THEN d.error ELSE e.last_error END,
+                last_processed_at = CASE WHEN d.status = 'processed' THEN now() ELSE e.last_processed_at END, updated_at = now()
+            FROM derived d WHERE e.id = d.event_id
+            RETURNING e.id, e.processing_attempts - d.attempts AS attempts_before
         )
         INSERT INTO delivery_attempts (id, normalized_event_id, integration_id, destination_id, delivery_id, attempt_no, delivery_attempt_no,
                                        status, http_status, response_body, error_message, duration_ms)
-        SELECT @AttemptId, @EventId, @IntegrationId, @DestinationId, @DeliveryId, event.processing_attempts, @DeliveryAttemptNo,
-               @AttemptStatus, @HttpStatus, @ResponseBody, @Error, @DurationMs
-        FROM event WHERE @AttemptIncrement = 1
-        """;
+        SELECT o.attempt_id, o.event_id, o.integration_id, o.destination_id, o.delivery_id,
+               event.attempts_before + row_number() OVER (PARTITION BY o.event_id ORDER BY o.ord), o.delivery_attempt_no,
+               o.attempt_status, o.http_status, o.response_body, o.error, o.duration_ms
+        FROM o JOIN event ON event.id = o.event_id
+        WHERE o.attempted
+        ORDER BY o.ord;
 
-    private const string RecordJobsAndAuditSql =
-        """
-        UPDATE processing_jobs SET status = @JobStatus, completed_at = now(), error_message = @Error WHERE id = @JobId;
+        UPDATE processing_jobs j SET status = o.job_status, completed_at = now(), error_message = o.error
+        FROM unnest(@JobIds, @JobStatuses, @Errors) AS o (job_id, job_status, error)
+        WHERE j.id = o.job_id;
 
         INSERT INTO processing_jobs (id, normalized_event_id, delivery_id, queue_name, triggered_by, status, attempt_no, scheduled_at)
-        SELECT @RetryJobId, @EventId, @DeliveryId, 'delivery-retry', 'retry', 'queued', @NextAttemptNo, next_attempt_at
-        FROM deliveries WHERE id = @DeliveryId AND @NextAttemptNo IS NOT NULL;
+        SELECT o.retry_job_id, o.event_id, o.delivery_id, 'delivery-retry', 'retry', 'queued', o.next_attempt_no, v.next_attempt_at
+        FROM unnest(@RetryJobIds, @EventIds, @DeliveryIds, @NextAttemptNos) WITH ORDINALITY AS o (retry_job_id, event_id, delivery_id, next_attempt_no, ord)
+        JOIN deliveries v ON v.id = o.delivery_id
+        WHERE o.next_attempt_no IS NOT NULL
+        ORDER BY o.ord;
 
         INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
-        VALUES ('normalized_event', @EventId, @AuditAction, 'system', CAST(@AuditDetails AS jsonb));
+        SELECT 'normalized_event', o.event_id, o.action, 'system', CAST(o.details AS jsonb)
+        FROM unnest(@EventIds, @AuditActions, @AuditDetails) WITH ORDINALITY AS o (event_id, action, details, ord)
+        ORDER BY o.ord;
+
+        {FinishReplaysSql};
         """;
 
     // A replay (or recovery) is done when every delivery it restarted is; it failed if any of them failed.
-    private const string FinishReplaySql =
+    private const string FinishReplaysSql =
         """
         UPDATE replay_requests r SET
             status = CASE WHEN s.failed = 0 THEN 'completed' ELSE 'failed' END,
             processed_at = now(), failure_reason = s.reason
-        FROM (SELECT count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed')) AS open,
+        FROM (SELECT replay_request_id,
+                     count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed')) AS open,
                      count(*) FILTER (WHERE status = 'failed') AS failed,
                      (array_agg(last_error ORDER BY updated_at DESC) FILTER (WHERE status = 'failed'))[1] AS reason
-              FROM deliveries WHERE replay_request_id = @ReplayRequestId) s
-        WHERE r.id = @ReplayRequestId AND r.status = 'dispatched' AND s.open = 0
+              FROM deliveries WHERE replay_request_id = ANY(@ReplayRequestIds) GROUP BY replay_request_id) s
+        WHERE r.id = s.replay_request_id AND r.status = 'dispatched' AND s.open = 0
         """;
 
     private const string HealthSql =
@@ -198,84 +237,97 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// Creates the event's deliveries, one per destination <paramref name="choose"/> keeps, unless the event was
-    /// fanned out already (a redelivered message). An event whose fan-out was reset by a replay gets its deliveries
-    /// restarted with a fresh retry budget (an attempt in flight then loses its lease). Returns the deliveries made
-    /// or restarted, pending and ready to claim; null if the event does not exist.
+    /// Fans out a batch of events in one transaction: creates each event's deliveries, one per destination
+    /// <paramref name="choose"/> keeps for it, unless the event was fanned out already (a redelivered message). An
+    /// event whose fan-out was reset by a replay gets its deliveries restarted with a fresh retry budget (an attempt
+    /// in flight then loses its lease). What was made is claimed in the same transaction, as <paramref name="plan"/>
+    /// (called once, for all the batch's deliveries) decides. Returns one result per event, in order: the deliveries
+    /// made or restarted and those of them claimed; null if the event does not exist.
     /// </summary>
-    public async Task<FanOutResult?> FanOutAsync(Guid eventId, Func<IReadOnlyList<DeliveryCandidate>, IReadOnlyList<DeliveryCandidate>> choose, Func<IReadOnlyList<DeliveryCandidate>, ClaimPlan> plan, TimeSpan pendingGrace, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FanOutResult?>> FanOutAsync(IReadOnlyList<Guid> eventIds, Func<IReadOnlyList<DeliveryCandidate>, IReadOnlyList<DeliveryCandidate>> choose, Func<IReadOnlyList<DeliveryCandidate>, ClaimPlan> plan, TimeSpan pendingGrace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var fannedOut = await connection.QuerySingleOrDefaultAsync<(Guid Id, DateTime? FannedOutAt, Guid? ReplayRequestId, string CorrelationId)?>(new CommandDefinition(
-            "SELECT id, fanned_out_at, replay_request_id, correlation_id FROM normalized_events WHERE id = @eventId FOR UPDATE",
-            new { eventId }, transaction, cancellationToken: cancellationToken));
-        if (fannedOut is not { } row)
+        var ids = eventIds.Distinct().ToArray();
+        var events = (await connection.QueryAsync<(Guid Id, DateTime? FannedOutAt, Guid? ReplayRequestId, string CorrelationId)>(new CommandDefinition(
+            "SELECT id, fanned_out_at, replay_request_id, correlation_id FROM normalized_events WHERE id = ANY(@ids) ORDER BY id FOR UPDATE",
+            new { ids }, transaction, cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
+        var toFanOut = events.Values.Where(row => row.FannedOutAt is null).Select(row => row.Id).ToArray();
+        var made = new Dictionary<Guid, List<DeliveryCandidate>>();
+        if (toFanOut.Length > 0)
         {
-            return null;
-        }
-        if (row.FannedOutAt is not null)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return new FanOutResult([], [], AlreadyFannedOut: true);
-        }
+            // Every live destination of each event's integration, as a candidate of a delivery that does not exist yet.
+            var destinations = (await connection.QueryAsync<DeliveryCandidate>(new CommandDefinition(
+                $"""
+                SELECT gen_random_uuid() AS delivery_id, 'pending' AS status, 0 AS attempts, 0 AS attempt_budget_start,
+                       e.replay_request_id, NULL::uuid AS recovery_id, {EventColumns}, {DestinationColumns}
+                FROM normalized_events e
+                JOIN destinations d ON d.integration_id = e.integration_id AND d.deleted_at IS NULL
+                JOIN integrations i ON i.id = d.integration_id
+                LEFT JOIN destination_health h ON h.destination_id = d.id
+                WHERE e.id = ANY(@toFanOut)
+                ORDER BY e.id, d.created_at, d.id
+                """, new { toFanOut }, transaction, cancellationToken: cancellationToken))).ToLookup(candidate => candidate.EventId);
+            var chosen = toFanOut.SelectMany(eventId => choose(destinations[eventId].ToList())).ToList();
 
-        // Every live destination of the integration, as a candidate of a delivery that does not exist yet.
-        var destinations = (await connection.QueryAsync<DeliveryCandidate>(new CommandDefinition(
-            $"""
-            SELECT gen_random_uuid() AS delivery_id, 'pending' AS status, 0 AS attempts, 0 AS attempt_budget_start,
-                   e.replay_request_id, NULL::uuid AS recovery_id, {EventColumns}, {DestinationColumns}
-            FROM normalized_events e
-            JOIN destinations d ON d.integration_id = e.integration_id AND d.deleted_at IS NULL
-            JOIN integrations i ON i.id = d.integration_id
-            LEFT JOIN destination_health h ON h.destination_id = d.id
-            WHERE e.id = @eventId
-            ORDER BY d.created_at, d.id
-            """, new { eventId }, transaction, cancellationToken: cancellationToken))).AsList();
-        var chosen = choose(destinations);
-
-        var restarted = (await connection.QueryAsync<(Guid Id, Guid DestinationId, int Attempts, int AttemptBudgetStart)>(new CommandDefinition(
-            """
-            INSERT INTO deliveries AS v (id, normalized_event_id, destination_id, status, attempts, attempt_budget_start, next_attempt_at, replay_request_id, created_at, updated_at)
-            SELECT c.id, @eventId, c.destination_id, 'pending', 0, 0, now() + CAST(@graceSeconds AS double precision) * interval '1 second', @replayRequestId, now(), now()
-            FROM unnest(@ids, @destinationIds) AS c (id, destination_id)
-            ON CONFLICT (normalized_event_id, destination_id) DO UPDATE SET
-                status = 'pending', attempt_budget_start = v.attempts, next_attempt_at = excluded.next_attempt_at,
-                lease_id = NULL, lease_expires_at = NULL, replay_request_id = excluded.replay_request_id, recovery_id = NULL, updated_at = now()
-            RETURNING v.id, v.destination_id, v.attempts, v.attempt_budget_start
-            """, new
-            {
-                eventId,
-                ids = chosen.Select(c => c.DeliveryId).ToArray(),
-                destinationIds = chosen.Select(c => c.DestinationId).ToArray(),
-                graceSeconds = pendingGrace.TotalSeconds,
-                replayRequestId = row.ReplayRequestId,
-            }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.DestinationId);
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE normalized_events SET fanned_out_at = now() WHERE id = @eventId; {DeriveEventStatusSql}",
-            new { eventId, EventIds = new[] { eventId } }, transaction, cancellationToken: cancellationToken));
-        if (chosen.Count == 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
+            var restarted = (await connection.QueryAsync<(Guid Id, Guid EventId, Guid DestinationId, int Attempts, int AttemptBudgetStart)>(new CommandDefinition(
                 """
-                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
-                VALUES ('normalized_event', @eventId, 'event.processed', 'system', CAST(@details AS jsonb));
-                UPDATE replay_requests SET status = 'completed', processed_at = now() WHERE id = @replayRequestId AND status = 'dispatched';
+                INSERT INTO deliveries AS v (id, normalized_event_id, destination_id, status, attempts, attempt_budget_start, next_attempt_at, replay_request_id, created_at, updated_at)
+                SELECT c.id, c.event_id, c.destination_id, 'pending', 0, 0, now() + CAST(@graceSeconds AS double precision) * interval '1 second', c.replay_request_id, now(), now()
+                FROM unnest(@ids, @eventIds, @destinationIds, @replayRequestIds) AS c (id, event_id, destination_id, replay_request_id)
+                ON CONFLICT (normalized_event_id, destination_id) DO UPDATE SET
+                    status = 'pending', attempt_budget_start = v.attempts, next_attempt_at = excluded.next_attempt_at,
+                    lease_id = NULL, lease_expires_at = NULL, replay_request_id = excluded.replay_request_id, recovery_id = NULL, updated_at = now()
+                RETURNING v.id, v.normalized_event_id, v.destination_id, v.attempts, v.attempt_budget_start
                 """, new
                 {
-                    eventId,
-                    replayRequestId = row.ReplayRequestId,
-                    details = System.Text.Json.JsonSerializer.Serialize(new { destinations = 0, correlationId = row.CorrelationId, replayRequestId = row.ReplayRequestId }, System.Text.Json.JsonSerializerOptions.Web),
+                    ids = chosen.Select(c => c.DeliveryId).ToArray(),
+                    eventIds = chosen.Select(c => c.EventId).ToArray(),
+                    destinationIds = chosen.Select(c => c.DestinationId).ToArray(),
+                    replayRequestIds = chosen.Select(c => c.ReplayRequestId).ToArray(),
+                    graceSeconds = pendingGrace.TotalSeconds,
+                }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => (r.EventId, r.DestinationId));
+            foreach (var eventId in toFanOut)
+            {
+                made[eventId] = [];
+            }
+            foreach (var candidate in chosen)
+            {
+                made[candidate.EventId].Add(restarted.TryGetValue((candidate.EventId, candidate.DestinationId), out var r)
+                    ? candidate with { DeliveryId = r.Id, Attempts = r.Attempts, AttemptBudgetStart = r.AttemptBudgetStart }
+                    : candidate);
+            }
+
+            // An event no destination wants is processed at once (and its replay, if any, completed).
+            var unmatched = toFanOut.Where(eventId => made[eventId].Count == 0).Select(eventId => events[eventId]).ToList();
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE normalized_events SET fanned_out_at = now() WHERE id = ANY(@EventIds);
+                {DeriveEventStatusSql};
+                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
+                SELECT 'normalized_event', u.id, 'event.processed', 'system', CAST(u.details AS jsonb)
+                FROM unnest(@UnmatchedIds, @UnmatchedDetails) WITH ORDINALITY AS u (id, details, ord) ORDER BY u.ord;
+                UPDATE replay_requests SET status = 'completed', processed_at = now() WHERE id = ANY(@UnmatchedReplayIds) AND status = 'dispatched';
+                """, new
+                {
+                    EventIds = toFanOut,
+                    UnmatchedIds = unmatched.Select(row => row.Id).ToArray(),
+                    UnmatchedDetails = unmatched.Select(row => System.Text.Json.JsonSerializer.Serialize(
+                        new { destinations = 0, correlationId = row.CorrelationId, replayRequestId = row.ReplayRequestId }, System.Text.Json.JsonSerializerOptions.Web)).ToArray(),
+                    UnmatchedReplayIds = unmatched.Where(row => row.ReplayRequestId is not null).Select(row => row.ReplayRequestId!.Value).ToArray(),
                 }, transaction, cancellationToken: cancellationToken));
         }
-        var made = chosen.Select(c => restarted.TryGetValue(c.DestinationId, out var r)
-            ? c with { DeliveryId = r.Id, Attempts = r.Attempts, AttemptBudgetStart = r.AttemptBudgetStart }
-            : c).ToList();
+
         // The new deliveries are claimed in the same transaction: one commit instead of two on the busiest path.
-        var claims = await ClaimInAsync(connection, transaction, plan(made), anyTime: true, cancellationToken);
+        var claims = await ClaimInAsync(connection, transaction, plan(made.Values.SelectMany(list => list).ToList()), anyTime: true, cancellationToken);
         await transaction.CommitAsync(CancellationToken.None);
-        return new FanOutResult(made, claims, AlreadyFannedOut: false);
+        // An event twice in the batch (its message and the stranded sweep, or a redelivery) is fanned out once: only
+        // its first caller gets the claims to deliver.
+        var claimsByEvent = claims.ToLookup(claim => claim.EventId);
+        var answered = new HashSet<Guid>();
+        return eventIds.Select(eventId => !events.ContainsKey(eventId) ? null
+            : answered.Add(eventId) && made.TryGetValue(eventId, out var deliveries) ? new FanOutResult(deliveries, claimsByEvent[eventId].ToList(), AlreadyFannedOut: false)
+            : FanOutResult.FannedOutAlready).ToList();
     }
 
     /// <summary>A live destination as a delivery target for a test event that is not stored anywhere.</summary>
@@ -360,38 +412,42 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
             """, new { recoveryId, error }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Events accepted (or replayed) whose message never came: not fanned out well after they were made due.</summary>
-    public async Task<IReadOnlyList<Guid>> FindStrandedEventsAsync(int limit, TimeSpan pendingGrace, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the scheduler owns, read in one round trip and not claimed: events accepted (or replayed) whose message
+    /// never came (not fanned out well after they were made due); due deliveries (retries, deliveries whose fan-out
+    /// never handed them over, deferred or released ones, and those whose worker died mid-attempt: lease expired);
+    /// and how long until the next of any of these becomes due (at most an hour; zero when due ones were left).
+    /// </summary>
+    public async Task<SchedulerSweep> SweepAsync(int strandedLimit, int dueLimit, TimeSpan pendingGrace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(
-            """
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
             SELECT id FROM normalized_events
             WHERE fanned_out_at IS NULL AND next_attempt_at <= now() - CAST(@graceSeconds AS double precision) * interval '1 second'
-            ORDER BY next_attempt_at LIMIT @limit
-            """, new { limit, graceSeconds = pendingGrace.TotalSeconds }, cancellationToken: cancellationToken))).AsList();
-    }
+            ORDER BY next_attempt_at LIMIT @strandedLimit;
 
-    /// <summary>
-    /// Deliveries the scheduler owns: due retries, deliveries whose fan-out never handed them over (or that were
-    /// deferred or released), and those whose worker died mid-attempt (lease expired). Read, not claimed.
-    /// </summary>
-    public async Task<IReadOnlyList<DeliveryCandidate>> FindDueAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<DeliveryCandidate>(new CommandDefinition(
-            $"""
             SELECT {CandidateColumns}
             FROM (
-                (SELECT id, next_attempt_at AS due FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT @limit)
+                (SELECT id, next_attempt_at AS due FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT @dueLimit)
                 UNION ALL
-                (SELECT id, lease_expires_at AS due FROM deliveries WHERE status = 'processing' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT @limit)
+                (SELECT id, lease_expires_at AS due FROM deliveries WHERE status = 'processing' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT @dueLimit)
             ) due
             JOIN deliveries v ON v.id = due.id
             {CandidateJoins}
             ORDER BY due.due
-            LIMIT @limit
-            """, new { limit }, cancellationToken: cancellationToken))).AsList();
+            LIMIT @dueLimit;
+
+            SELECT greatest(0, extract(epoch FROM least(
+                (SELECT min(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at > now()),
+                (SELECT min(lease_expires_at) FROM deliveries WHERE status = 'processing' AND lease_expires_at > now()),
+                (SELECT min(next_attempt_at) FROM normalized_events WHERE fanned_out_at IS NULL) + CAST(@graceSeconds AS double precision) * interval '1 second',
+                now() + interval '1 hour') - now()))::double precision;
+            """, new { strandedLimit, dueLimit, graceSeconds = pendingGrace.TotalSeconds }, cancellationToken: cancellationToken));
+        var stranded = (await results.ReadAsync<Guid>()).AsList();
+        var due = (await results.ReadAsync<DeliveryCandidate>()).AsList();
+        var nextDueIn = TimeSpan.FromSeconds(await results.ReadSingleAsync<double>());
+        return new SchedulerSweep(stranded, due, nextDueIn);
     }
 
     /// <summary>
@@ -453,21 +509,19 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
             rows = (await results.ReadAsync<(Guid, Guid, int, int, Guid?, Guid?)>()).AsList();
         }
 
-        var claims = new List<ClaimedDelivery>(rows.Count);
-        foreach (var row in rows)
+        if (rows.Count == 0)
         {
-            var candidate = byId[row.Id];
-            var triggeredBy = row.Attempts > row.AttemptBudgetStart ? "retry" : row.ReplayRequestId is not null || row.RecoveryId is not null ? "replay" : "webhook";
-            var jobId = await connection.QuerySingleAsync<Guid>(new CommandDefinition(StartJobSql, new
-            {
-                candidate.EventId,
-                DeliveryId = row.Id,
-                NewJobId = Guid.CreateVersion7(),
-                TriggeredBy = triggeredBy,
-                AttemptNo = row.Attempts + 1,
-            }, transaction, cancellationToken: cancellationToken));
-            claims.Add(new ClaimedDelivery(candidate, row.LeaseId, row.Attempts, row.AttemptBudgetStart, row.ReplayRequestId, row.RecoveryId, jobId));
+            return [];
         }
+        var jobs = (await connection.QueryAsync<(Guid DeliveryId, Guid JobId)>(new CommandDefinition(StartJobsSql, new
+        {
+            JobEventIds = rows.Select(row => byId[row.Id].EventId).ToArray(),
+            JobDeliveryIds = rows.Select(row => row.Id).ToArray(),
+            NewJobIds = rows.Select(_ => Guid.CreateVersion7()).ToArray(),
+            TriggeredBy = rows.Select(row => row.Attempts > row.AttemptBudgetStart ? "retry" : row.ReplayRequestId is not null || row.RecoveryId is not null ? "replay" : "webhook").ToArray(),
+            AttemptNos = rows.Select(row => row.Attempts + 1).ToArray(),
+        }, transaction, cancellationToken: cancellationToken))).ToDictionary(job => job.DeliveryId, job => job.JobId);
+        var claims = rows.ConvertAll(row => new ClaimedDelivery(byId[row.Id], row.LeaseId, row.Attempts, row.AttemptBudgetStart, row.ReplayRequestId, row.RecoveryId, jobs[row.Id]));
         return claims;
     }
 
@@ -483,95 +537,114 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Records an attempt and its consequences in one transaction: the delivery, the event (attempt count and derived
-    /// status), the attempt row, the job (and the next one for a retry), the audit entry, the replay request, and the
-    /// destination's health (disabling it after 410 Gone or a long failure streak). Returns false, writing nothing,
-    /// if the lease was lost.
+    /// Records a batch of attempts and their consequences in one transaction: the deliveries, their events (attempt
+    /// count and derived status), the attempt rows, the jobs (and the next one for a retry), the audit entries, the
+    /// replay requests, and the destinations' health (disabling one after 410 Gone or a long failure streak). Returns
+    /// one result per outcome, in order; an outcome whose lease was lost writes nothing.
     /// </summary>
-    public async Task<RecordResult> RecordAsync(ClaimedDelivery claim, DeliveryAttemptResult result, DeliveryVerdict verdict, RecordContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordResult>> RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var status = verdict.Kind switch
-        {
-            DeliveryVerdictKind.Processed => "succeeded",
-            DeliveryVerdictKind.RetryScheduled => "retrying",
-            _ => "failed",
-        };
-        var error = verdict.Kind == DeliveryVerdictKind.Processed ? null : result.Error;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(LockEventsSql, new { EventIds = new[] { claim.EventId } }, transaction, cancellationToken: cancellationToken));
-        var updated = await connection.ExecuteAsync(new CommandDefinition(FinishDeliverySql, new
+        HashSet<Guid> finished;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition($"{LockEventsSql}; {FinishDeliveriesSql}", new
         {
-            claim.DeliveryId,
-            claim.LeaseId,
-            Status = status,
-            AttemptIncrement = result.Attempted ? 1 : 0,
-            Error = error,
-            DelayMs = verdict.Delay?.TotalMilliseconds ?? 0,
-        }, transaction, cancellationToken: cancellationToken));
-        if (updated == 0)
+            EventIds = outcomes.Select(o => o.Claim.EventId).Distinct().ToArray(),
+            DeliveryIds = outcomes.Select(o => o.Claim.DeliveryId).ToArray(),
+            LeaseIds = outcomes.Select(o => o.Claim.LeaseId).ToArray(),
+            Statuses = outcomes.Select(o => o.DeliveryStatus).ToArray(),
+            Attempted = outcomes.Select(o => o.Result.Attempted).ToArray(),
+            Errors = outcomes.Select(o => o.Error).ToArray(),
+            DelayMs = outcomes.Select(o => o.Verdict.Delay?.TotalMilliseconds ?? 0).ToArray(),
+        }, transaction, cancellationToken: cancellationToken)))
+        {
+            await results.ReadAsync<Guid>();
+            finished = (await results.ReadAsync<Guid>()).ToHashSet();
+        }
+        var recorded = outcomes.Where(o => finished.Contains(o.Claim.DeliveryId)).ToList();
+        if (recorded.Count == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return RecordResult.LeaseLost;
+            return outcomes.Select(_ => RecordResult.LeaseLost).ToList();
         }
 
-        await connection.ExecuteAsync(new CommandDefinition($"{RecordEventSql}; {RecordJobsAndAuditSql}", new
+        await connection.ExecuteAsync(new CommandDefinition(RecordOutcomesSql, new
         {
-            claim.EventId,
-            claim.DeliveryId,
-            claim.Target.IntegrationId,
-            claim.Target.DestinationId,
-            AttemptIncrement = result.Attempted ? 1 : 0,
-            Error = error,
-            AttemptId = Guid.CreateVersion7(),
-            DeliveryAttemptNo = verdict.AttemptNo,
-            AttemptStatus = result.Succeeded ? "success" : "failed",
-            result.HttpStatus,
-            result.ResponseBody,
-            result.DurationMs,
-            claim.JobId,
-            JobStatus = verdict.Kind == DeliveryVerdictKind.Processed ? "succeeded" : "failed",
-            RetryJobId = Guid.CreateVersion7(),
-            verdict.NextAttemptNo,
-            AuditAction = context.AuditAction,
-            AuditDetails = context.AuditDetails,
+            EventIds = recorded.Select(o => o.Claim.EventId).ToArray(),
+            DeliveryIds = recorded.Select(o => o.Claim.DeliveryId).ToArray(),
+            IntegrationIds = recorded.Select(o => o.Claim.Target.IntegrationId).ToArray(),
+            DestinationIds = recorded.Select(o => o.Claim.Target.DestinationId).ToArray(),
+            Attempted = recorded.Select(o => o.Result.Attempted).ToArray(),
+            Errors = recorded.Select(o => o.Error).ToArray(),
+            AttemptIds = recorded.Select(_ => Guid.CreateVersion7()).ToArray(),
+            DeliveryAttemptNos = recorded.Select(o => o.Verdict.AttemptNo).ToArray(),
+            AttemptStatuses = recorded.Select(o => o.Result.Succeeded ? "success" : "failed").ToArray(),
+            HttpStatuses = recorded.Select(o => o.Result.HttpStatus).ToArray(),
+            ResponseBodies = recorded.Select(o => o.Result.ResponseBody).ToArray(),
+            DurationsMs = recorded.Select(o => o.Result.DurationMs).ToArray(),
+            JobIds = recorded.Select(o => o.Claim.JobId).ToArray(),
+            JobStatuses = recorded.Select(o => o.Verdict.Kind == DeliveryVerdictKind.Processed ? "succeeded" : "failed").ToArray(),
+            RetryJobIds = recorded.Select(_ => Guid.CreateVersion7()).ToArray(),
+            NextAttemptNos = recorded.Select(o => o.Verdict.NextAttemptNo).ToArray(),
+            AuditActions = recorded.Select(o => o.Context.AuditAction).ToArray(),
+            AuditDetails = recorded.Select(o => o.Context.AuditDetails).ToArray(),
+            ReplayRequestIds = recorded.Where(o => o.Verdict.Kind != DeliveryVerdictKind.RetryScheduled && o.Claim.ReplayRequestId is not null)
+                .Select(o => o.Claim.ReplayRequestId!.Value).Distinct().ToArray(),
         }, transaction, cancellationToken: cancellationToken));
 
-        if (verdict.Kind != DeliveryVerdictKind.RetryScheduled && claim.ReplayRequestId is { } replayRequestId)
+        // Health goes one outcome at a time (a streak counts each failure), destination by destination in a fixed
+        // order so that two batches never wait for each other's rows.
+        // (OrderBy is stable: a destination's outcomes keep the batch's order.) A success right after another
+        // success of the same destination changes nothing more, so it is not written again.
+        var disabled = new Dictionary<Guid, string>();
+        Guid? lastSuccessOf = null;
+        foreach (var outcome in recorded.Where(o => o.Result.Attempted && HealthChanges(o.Claim.Target, o.Result, o.Context.Now)).OrderBy(o => o.Claim.Target.DestinationId))
         {
-            await connection.ExecuteAsync(new CommandDefinition(FinishReplaySql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
-        }
-
-        string? disabledReason = null;
-        if (result.Attempted && HealthChanges(claim.Target, result, context.Now))
-        {
-            var health = await connection.QuerySingleAsync<(int ConsecutiveFailures, DateTime? FailingSince, bool Disabled)>(new CommandDefinition(HealthSql, new
+            var destinationId = outcome.Claim.Target.DestinationId;
+            if (outcome.Result.Succeeded && lastSuccessOf == destinationId)
             {
-                claim.Target.DestinationId,
-                result.Succeeded,
-                Error = error,
-                CircuitOpenUntil = context.CircuitOpenUntil?.UtcDateTime,
-                claim.Target.ResumedAt,
-            }, transaction, cancellationToken: cancellationToken));
-            disabledReason = health.Disabled ? null : DisableReason(result, health.ConsecutiveFailures, health.FailingSince, context);
-            if (disabledReason is not null)
+                continue;
+            }
+            lastSuccessOf = outcome.Result.Succeeded ? destinationId : null;
+            if (await RecordHealthInAsync(connection, transaction, outcome, cancellationToken) is { } reason)
             {
-                await connection.ExecuteAsync(new CommandDefinition(DisableSql, new
-                {
-                    claim.Target.DestinationId,
-                    Reason = disabledReason,
-                    AuditDetails = System.Text.Json.JsonSerializer.Serialize(new
-                    {
-                        reason = disabledReason,
-                        consecutiveFailures = health.ConsecutiveFailures,
-                        failingSince = health.FailingSince,
-                        eventId = claim.EventId,
-                    }, System.Text.Json.JsonSerializerOptions.Web),
-                }, transaction, cancellationToken: cancellationToken));
+                disabled[outcome.Claim.LeaseId] = reason;
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return new RecordResult(true, disabledReason);
+        return outcomes.Select(o => !finished.Contains(o.Claim.DeliveryId) ? RecordResult.LeaseLost
+            : new RecordResult(true, disabled.GetValueOrDefault(o.Claim.LeaseId))).ToList();
+    }
+
+    /// <summary>Writes one outcome into its destination's health; returns why this disabled the destination, if it did.</summary>
+    private static async Task<string?> RecordHealthInAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DeliveryOutcome outcome, CancellationToken cancellationToken)
+    {
+        var (claim, result, context) = (outcome.Claim, outcome.Result, outcome.Context);
+        var health = await connection.QuerySingleAsync<(int ConsecutiveFailures, DateTime? FailingSince, bool Disabled)>(new CommandDefinition(HealthSql, new
+        {
+            claim.Target.DestinationId,
+            result.Succeeded,
+            outcome.Error,
+            CircuitOpenUntil = context.CircuitOpenUntil?.UtcDateTime,
+            claim.Target.ResumedAt,
+        }, transaction, cancellationToken: cancellationToken));
+        var disabledReason = health.Disabled ? null : DisableReason(result, health.ConsecutiveFailures, health.FailingSince, context);
+        if (disabledReason is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(DisableSql, new
+            {
+                claim.Target.DestinationId,
+                Reason = disabledReason,
+                AuditDetails = System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    reason = disabledReason,
+                    consecutiveFailures = health.ConsecutiveFailures,
+                    failingSince = health.FailingSince,
+                    eventId = claim.EventId,
+                }, System.Text.Json.JsonSerializerOptions.Web),
+            }, transaction, cancellationToken: cancellationToken));
+        }
+        return disabledReason;
     }
 
     /// <summary>
@@ -605,10 +678,30 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 }
 
 /// <summary>The deliveries a fan-out made or restarted (none if the event had been fanned out already), and those of them it claimed.</summary>
-public sealed record FanOutResult(IReadOnlyList<DeliveryCandidate> Deliveries, IReadOnlyList<ClaimedDelivery> Claims, bool AlreadyFannedOut);
+public sealed record FanOutResult(IReadOnlyList<DeliveryCandidate> Deliveries, IReadOnlyList<ClaimedDelivery> Claims, bool AlreadyFannedOut)
+{
+    public static FanOutResult FannedOutAlready { get; } = new([], [], AlreadyFannedOut: true);
+}
+
+/// <summary>A scheduler sweep's findings: stranded events to fan out, due deliveries, and the wait until more is due.</summary>
+public sealed record SchedulerSweep(IReadOnlyList<Guid> StrandedEventIds, IReadOnlyList<DeliveryCandidate> Due, TimeSpan NextDueIn);
 
 /// <summary>What may go now (with the lease each claim takes) and what is put off until when (<see cref="DeliveryRepository.Held"/>: until resumed).</summary>
 public sealed record ClaimPlan(IReadOnlyList<(DeliveryCandidate Candidate, TimeSpan Lease)> Claims, IReadOnlyList<(Guid DeliveryId, DateTime Until)> Deferrals);
+
+/// <summary>An attempt's outcome to record: the claim it was made under, what happened and what follows.</summary>
+public sealed record DeliveryOutcome(ClaimedDelivery Claim, DeliveryAttemptResult Result, DeliveryVerdict Verdict, RecordContext Context)
+{
+    public string DeliveryStatus => Verdict.Kind switch
+    {
+        DeliveryVerdictKind.Processed => "succeeded",
+        DeliveryVerdictKind.RetryScheduled => "retrying",
+        _ => "failed",
+    };
+
+    /// <summary>The error recorded on the delivery, its attempt, job and event; none for a success.</summary>
+    public string? Error => Verdict.Kind == DeliveryVerdictKind.Processed ? null : Result.Error;
+}
 
 /// <summary>What recording needs besides the outcome: the audit entry, the breaker's state and the auto-disable rule.</summary>
 public sealed record RecordContext(string AuditAction, string AuditDetails, DateTimeOffset? CircuitOpenUntil, int DisableAfterFailures, TimeSpan DisableAfterPeriod, DateTimeOffset Now);
