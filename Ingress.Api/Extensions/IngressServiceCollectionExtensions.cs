@@ -60,6 +60,9 @@ public static class IngressServiceCollectionExtensions
             var repository = services.GetRequiredService<IngestedEventRepository>();
             var outboxSignal = services.GetRequiredService<OutboxSignal>();
             var ingress = services.GetRequiredService<IOptions<IngressOptions>>().Value;
+            // Built on the first webhook's request: without this its writer loop would inherit that request's
+            // execution context, and every later batch's database spans would land in that first trace.
+            using var _ = ExecutionContext.SuppressFlow();
             return new GroupCommit<NewEvent, StoredEvent>(async (batch, cancellationToken) =>
             {
                 var stored = await repository.WriteBatchAsync(batch, cancellationToken);
