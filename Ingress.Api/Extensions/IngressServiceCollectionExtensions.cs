@@ -54,6 +54,26 @@ public static class IngressServiceCollectionExtensions
         builder.Services.AddSingleton<IWebhookProvider, GlobexProvider>();
         builder.Services.AddSingleton<ProviderRateLimiter>();
         builder.Services.AddSingleton<IngestedEventRepository>();
+        // One per process, disposed when the host stops: webhooks still queued are written and answered first.
+        builder.Services.AddSingleton(services =>
+        {
+            var repository = services.GetRequiredService<IngestedEventRepository>();
+            var outboxSignal = services.GetRequiredService<OutboxSignal>();
+            var ingress = services.GetRequiredService<IOptions<IngressOptions>>().Value;
+            // Built on the first webhook's request: without this its writer loop would inherit that request's
+            // execution context, and every later batch's database spans would land in that first trace.
+            using var _ = ExecutionContext.SuppressFlow();
+            return new GroupCommit<NewEvent, StoredEvent>(async (batch, cancellationToken) =>
+            {
+                var stored = await repository.WriteBatchAsync(batch, cancellationToken);
+                if (stored.Any(storedEvent => !storedEvent.Duplicate))
+                {
+                    // One wake-up per committed batch with outbox rows.
+                    outboxSignal.Notify();
+                }
+                return stored;
+            }, ingress.GroupCommitMaxBatchSize, ingress.GroupCommitMaxConcurrentBatches);
+        });
         builder.Services.AddSingleton<WebhookIngestionService>();
         return builder;
     }

@@ -28,4 +28,19 @@ public sealed class IngressOptions
 
     /// <summary>How long the Redis fast path remembers an idempotency key (the PostgreSQL unique key is the truth).</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Most webhooks written in one transaction (<c>Relay:Ingress:GroupCommitMaxBatchSize</c>). Webhooks arriving while
+    /// earlier ones commit are written together, each answered once its batch has committed; an idle ingest writes
+    /// each webhook at once, so this bounds a batch's size under load, not anyone's wait.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int GroupCommitMaxBatchSize { get; set; } = 128;
+
+    /// <summary>
+    /// Batches being written at once (<c>Relay:Ingress:GroupCommitMaxConcurrentBatches</c>), each on a connection of
+    /// its own: the next batch forms while these commit.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 32)]
+    public int GroupCommitMaxConcurrentBatches { get; set; } = 2;
 }

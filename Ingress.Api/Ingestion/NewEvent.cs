@@ -20,6 +20,4 @@ public sealed record NewEvent(
     DateTimeOffset OccurredAt,
     string NormalizedPayload,
     string CorrelationId,
-    string ReceivedAuditDetails,
-    string NormalizedAuditDetails,
     OutboxEntry Outbox);

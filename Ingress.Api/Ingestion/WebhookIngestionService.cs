@@ -27,12 +27,12 @@ public sealed partial class WebhookIngestionService(
     IEnumerable<IWebhookProvider> providers,
     IntegrationRepository integrations,
     IngestedEventRepository events,
+    GroupCommit<NewEvent, StoredEvent> ingestWriter,
     DatabaseRetry databaseRetry,
     ProviderRateLimiter rateLimiter,
     IDatabase redis,
     SecretProtector secretProtector,
     IMemoryCache cache,
-    OutboxSignal outboxSignal,
     TimeProvider timeProvider,
     IOptions<IngressOptions> options,
     ILogger<WebhookIngestionService> logger)
@@ -117,11 +117,12 @@ public sealed partial class WebhookIngestionService(
         }
 
         var sourceIp = webhook.SourceIp?.IsIPv4MappedToIPv6 == true ? webhook.SourceIp.MapToIPv4() : webhook.SourceIp;
-        var sourceIpText = sourceIp?.ToString() ?? "unknown";
-        var rateLimit = await rateLimiter.AcquireAsync(provider, sourceIpText, rejection is null ? RateLimitBucket.Authentic : RateLimitBucket.Rejected, cancellationToken);
+        var sourceIpText = sourceIp?.ToString();
+        var rateLimitedAddress = sourceIpText ?? "unknown";
+        var rateLimit = await rateLimiter.AcquireAsync(provider, rateLimitedAddress, rejection is null ? RateLimitBucket.Authentic : RateLimitBucket.Rejected, cancellationToken);
         if (!rateLimit.Allowed)
         {
-            return new IngestOutcome(null, null, ApiError.RateLimited("Rate limit exceeded", new { provider, sourceIp = sourceIpText, limitPerMinute = rateLimit.LimitPerMinute }), rateLimit.RetryAfter);
+            return new IngestOutcome(null, null, ApiError.RateLimited("Rate limit exceeded", new { provider, sourceIp = rateLimitedAddress, limitPerMinute = rateLimit.LimitPerMinute }), rateLimit.RetryAfter);
         }
         if (rejection is not null || adapter is null || integration is null)
         {
@@ -177,30 +178,27 @@ public sealed partial class WebhookIngestionService(
             Provider: provider,
             ExternalEventId: normalized.ExternalEventId,
             IdempotencyKey: idempotencyKey,
-            RequestHeaders: SerializeHeaders(webhook.Headers, sourceIp),
+            RequestHeaders: SerializeHeaders(webhook.Headers, sourceIpText),
             RawBody: webhook.Body,
             RawBodyFitsJsonb: JsonbInspector.Inspect(webhook.Body).Storable,
-            SourceIp: sourceIp?.ToString(),
+            SourceIp: sourceIpText,
             ReceivedAt: now,
             EventType: normalized.EventType,
             Subject: normalized.Subject,
             OccurredAt: normalized.OccurredAt,
             NormalizedPayload: normalized.NormalizedPayload.GetRawText(),
             CorrelationId: webhook.CorrelationId,
-            ReceivedAuditDetails: JsonSerializer.Serialize(new { provider, externalEventId = normalized.ExternalEventId, idempotencyKey, sourceIp = sourceIp?.ToString(), correlationId = webhook.CorrelationId }, JsonSerializerOptions.Web),
-            NormalizedAuditDetails: JsonSerializer.Serialize(new { eventType = normalized.EventType, subject = normalized.Subject, correlationId = webhook.CorrelationId }, JsonSerializerOptions.Web),
             Outbox: OutboxEntry.For(
                 new EventAccepted(eventId, provider, webhook.CorrelationId, now),
                 new OutboxAudit("normalized_event", eventId, "event.queued", new { correlationId = webhook.CorrelationId })));
 
-        // One statement, so it either committed or did not: safe to repeat while PostgreSQL restarts.
-        if (!await databaseRetry.ExecuteAsync(token => events.TryInsertAsync(newEvent, token), cancellationToken))
+        // Written with the other webhooks arriving meanwhile, in one transaction that committed or did not: safe to
+        // repeat while PostgreSQL restarts (a write that committed unseen answers as this webhook's own event).
+        var stored = await databaseRetry.ExecuteAsync(token => ingestWriter.WriteAsync(newEvent, token), cancellationToken);
+        if (stored.Duplicate)
         {
-            var existing = await databaseRetry.ExecuteAsync(token => events.FindEventIdByIdempotencyKeyAsync(idempotencyKey, token), cancellationToken)
-                ?? throw new InvalidOperationException($"Idempotency key {idempotencyKey} conflicted but no event carries it.");
-            return DuplicateOf(existing);
+            return DuplicateOf(stored.EventId);
         }
-        outboxSignal.Notify();
         logger.LogInformation("Accepted {Provider} webhook {ExternalEventId} as event {EventId} ({EventType}, correlation {CorrelationId})",
             provider, normalized.ExternalEventId, eventId, normalized.EventType, webhook.CorrelationId);
         return new IngestOutcome(new IngestResponse(eventId, "queued", false, webhook.CorrelationId), null, null);
@@ -272,7 +270,7 @@ public sealed partial class WebhookIngestionService(
     /// The provider's request as it reached the gateway: its headers with credentials redacted, the host it called
     /// (restored from X-Forwarded-Host before this runs) and its address as <c>x-forwarded-for</c>.
     /// </summary>
-    private string SerializeHeaders(IHeaderDictionary headers, IPAddress? sourceIp)
+    private string SerializeHeaders(IHeaderDictionary headers, string? sourceIp)
     {
         var namedByConnection = headers.Connection.SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         var dropped = new HashSet<string>(NotFromTheProvider.Concat(namedByConnection), StringComparer.OrdinalIgnoreCase);
@@ -288,7 +286,7 @@ public sealed partial class WebhookIngestionService(
         }
         if (sourceIp is not null)
         {
-            stored["x-forwarded-for"] = sourceIp.ToString();
+            stored["x-forwarded-for"] = sourceIp;
         }
         return JsonSerializer.Serialize(stored, JsonSerializerOptions.Web);
     }

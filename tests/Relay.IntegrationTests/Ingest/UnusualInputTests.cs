@@ -402,6 +402,33 @@ public sealed class UnusualInputTests(UnusualInputCluster cluster) : IClassFixtu
         Assert.True(await RefusalsAsync() - before - 1 > 1, "an outage is retried");
     }
 
+    [Fact]
+    public async Task A_webhook_postgresql_refuses_fails_alone_while_the_webhooks_written_with_it_are_accepted()
+    {
+        // Sent together, the refused webhooks share transactions with the others (group commit): their refusal
+        // must not cost their neighbours anything, and each is still answered once, as itself.
+        var refused = Enumerable.Range(0, 3).Select(_ => $"refuse-22P05-{Guid.NewGuid():N}").ToHashSet();
+        var eventIds = Enumerable.Range(0, 60).Select(_ => NewId()).Concat(refused).OrderBy(_ => Random.Shared.Next()).ToArray();
+        var before = await RefusalsAsync();
+
+        var answers = await Task.WhenAll(eventIds.Select(async eventId => (EventId: eventId, Answer: await SendAsync(Signed(Body(eventId))))));
+
+        foreach (var (eventId, answer) in answers)
+        {
+            using var _ = answer.Response;
+            if (refused.Contains(eventId))
+            {
+                AssertError(HttpStatusCode.BadRequest, "VALIDATION_ERROR", answer);
+            }
+            else
+            {
+                Assert.True(answer.Status == HttpStatusCode.Accepted, $"{eventId}: {(int)answer.Status} {answer.Body.ToJsonString()}");
+                Assert.Equal(1, await RowsForAsync(eventId));
+            }
+        }
+        Assert.True(await RefusalsAsync() - before - 1 >= refused.Count, "each refused webhook was tried");
+    }
+
     /// <summary>The refusal sequence's next number; the difference between two calls, less one, is the refusals between them.</summary>
     private async Task<long> RefusalsAsync()
     {
