@@ -9,7 +9,8 @@ namespace Relay.Infrastructure.Data;
 /// batch to fill, so an idle system writes each item at once, and a loaded one writes what queued during the
 /// previous commit (up to <c>maxBatchSize</c>, with up to <c>maxConcurrentBatches</c> commits in flight).
 /// When a batch of several fails, each of its items is written again on its own, so one bad item (a
-/// constraint, a value the database refuses) fails only its own caller.
+/// constraint, a value the database refuses) fails only its own caller; a transient database failure
+/// (<see cref="TransientDatabaseErrors"/>) fails the whole batch at once, for the callers to retry.
 /// </summary>
 /// <remarks>
 /// The batch writer must return one result per item, in the items' order, and must be safe to call again for
@@ -86,6 +87,15 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
         {
             await Task.Yield();
             await WriteAndAnswerAsync(batch);
+        }
+        catch (Exception exception) when (TransientDatabaseErrors.IsTransient(exception))
+        {
+            // The database is away, not an item at fault: trying each item alone would only wait out the outage
+            // once per item. Every caller gets the failure now and retries on its own, into a new batch.
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(exception);
+            }
         }
         catch (Exception) when (batch.Count > 1)
         {

@@ -72,7 +72,9 @@ public sealed class GroupCommitTests
         }, maxBatchSize: 100, maxConcurrentBatches: 1);
 
         var blocker = commit.WriteAsync(0, CancellationToken.None);
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 1);
         var writes = Enumerable.Range(1, 5).Select(item => commit.WriteAsync(item, CancellationToken.None)).ToArray();
+        await WaitUntilAsync(() => commit.Waiting == 5);
         gate.SetResult();
 
         Assert.Equal(0, await blocker);
@@ -89,6 +91,36 @@ public sealed class GroupCommitTests
             }
         }
         Assert.Equal(1 + 1 + 5, calls); // the blocker, the failed batch of five, then each of the five alone
+    }
+
+    [Fact]
+    public async Task A_database_outage_fails_the_whole_batch_at_once_instead_of_waiting_it_out_item_by_item()
+    {
+        var gate = new TaskCompletionSource();
+        var calls = 0;
+        await using var commit = new GroupCommit<int, int>(async (items, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            await gate.Task;
+            if (items.Count > 1)
+            {
+                throw new Npgsql.NpgsqlException("connection refused", new System.Net.Sockets.SocketException());
+            }
+            return items.ToList();
+        }, maxBatchSize: 100, maxConcurrentBatches: 1);
+
+        var blocker = commit.WriteAsync(0, CancellationToken.None);
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 1);
+        var writes = Enumerable.Range(1, 5).Select(item => commit.WriteAsync(item, CancellationToken.None)).ToArray();
+        await WaitUntilAsync(() => commit.Waiting == 5);
+        gate.SetResult();
+
+        Assert.Equal(0, await blocker);
+        foreach (var write in writes)
+        {
+            await Assert.ThrowsAsync<Npgsql.NpgsqlException>(() => write);
+        }
+        Assert.Equal(2, calls);
     }
 
     [Fact]
