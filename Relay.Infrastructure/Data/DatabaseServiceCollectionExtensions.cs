@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -84,6 +85,7 @@ public static class DatabaseServiceCollectionExtensions
             throw new ArgumentException($"'{channel}' is not a plain PostgreSQL identifier (a-z, 0-9, _; at most 63).", nameof(channel));
         }
         builder.Services.Configure<PostgresNotificationOptions>(options => options.Channels.Add(channel));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         if (!builder.Services.Any(service => service.ServiceType == typeof(PostgresNotifications)))
         {
             builder.Services.AddSingleton<PostgresNotifications>();

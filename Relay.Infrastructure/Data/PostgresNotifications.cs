@@ -116,7 +116,7 @@ public sealed class PostgresNotifications(
         }
     }
 
-    private void Notify(string channel)
+    internal void Notify(string channel)
     {
         if (subscribers.TryGetValue(channel, out var actions))
         {
