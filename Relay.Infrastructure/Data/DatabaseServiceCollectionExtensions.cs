@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -68,6 +69,27 @@ public static class DatabaseServiceCollectionExtensions
         {
             builder.Services.AddSingleton<DatabaseMigrator>();
             builder.Services.AddHostedService<DatabaseMigrationService>();
+        }
+        return builder;
+    }
+
+    /// <summary>
+    /// LISTENs on <paramref name="channel"/> through <see cref="PostgresNotifications"/> (one connection per process,
+    /// whatever the number of channels), for subscribers that want the database to wake them. Needs <c>AddRelayDatabase</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRelayPostgresNotifications(this IHostApplicationBuilder builder, string channel)
+    {
+        // Quoted in LISTEN as is, so only a plain identifier.
+        if (channel.Length is 0 or > 63 || !channel.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"'{channel}' is not a plain PostgreSQL identifier (a-z, 0-9, _; at most 63).", nameof(channel));
+        }
+        builder.Services.Configure<PostgresNotificationOptions>(options => options.Channels.Add(channel));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        if (!builder.Services.Any(service => service.ServiceType == typeof(PostgresNotifications)))
+        {
+            builder.Services.AddSingleton<PostgresNotifications>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<PostgresNotifications>());
         }
         return builder;
     }

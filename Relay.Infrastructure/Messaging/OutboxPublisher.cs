@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Relay.Infrastructure.Data;
 
 namespace Relay.Infrastructure.Messaging;
 
@@ -13,18 +14,27 @@ namespace Relay.Infrastructure.Messaging;
 /// Sends outbox rows to RabbitMQ. Rows are locked with <c>FOR UPDATE SKIP LOCKED</c>, so any number of
 /// replicas share the work; a row is deleted (and its audit entry written) only after the broker confirmed
 /// every message of the batch. A crash in between sends a message twice, which consumers tolerate.
+/// It sleeps until there is something to send: this process's writers wake it through <see cref="OutboxSignal"/>,
+/// every other writer (another replica, another service) through the notification that migration 013's trigger sends
+/// on <see cref="NotificationChannel"/> when a transaction that wrote outbox rows commits. The poll at
+/// <see cref="OutboxOptions.PollInterval"/> is only a safety net.
 /// </summary>
 public sealed class OutboxPublisher(
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
+    PostgresNotifications notifications,
     IOptions<OutboxOptions> options,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
+    /// <summary>The channel of <c>013_outbox_notify.sql</c>'s trigger.</summary>
+    public const string NotificationChannel = "relay_outbox";
+
     private static readonly ActivitySource ActivitySource = new("Relay.Outbox");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var subscription = notifications.Subscribe(NotificationChannel, signal.Notify);
         var failureDelay = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {

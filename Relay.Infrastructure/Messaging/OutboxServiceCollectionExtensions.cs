@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Relay.Infrastructure.Data;
 
 namespace Relay.Infrastructure.Messaging;
 
@@ -13,6 +14,7 @@ public static class OutboxServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.AddRelayPostgresNotifications(OutboxPublisher.NotificationChannel);
         builder.Services.AddHostedService<OutboxPublisher>();
         return builder;
     }

@@ -72,7 +72,8 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
         await bus.StartAsync();
         try
         {
-            var publisher = new OutboxPublisher(Database, bus, new OutboxSignal(), Options.Create(new OutboxOptions()), NullLogger<OutboxPublisher>.Instance);
+            var notifications = new PostgresNotifications(Database, Options.Create(new PostgresNotificationOptions()), TimeProvider.System, NullLogger<PostgresNotifications>.Instance);
+            var publisher = new OutboxPublisher(Database, bus, new OutboxSignal(), notifications, Options.Create(new OutboxOptions()), NullLogger<OutboxPublisher>.Instance);
             Assert.Equal(3, await publisher.PublishBatchAsync(CancellationToken.None));
         }
         finally
