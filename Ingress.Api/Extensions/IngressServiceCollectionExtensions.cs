@@ -7,6 +7,7 @@ using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
 using Relay.Infrastructure.Seeding;
+using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
 using Relay.Ingress.Api.Providers;
@@ -35,6 +36,10 @@ public static class IngressServiceCollectionExtensions
             .BindConfiguration(IngressOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<IngestAdmissionOptions>()
+            .BindConfiguration(IngestAdmissionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressOptions>>((kestrel, ingress) =>
         {
             // A little headroom over the webhook limit so the endpoint, not Kestrel, answers 413 in the envelope.
@@ -55,6 +60,7 @@ public static class IngressServiceCollectionExtensions
         builder.Services.AddSingleton<ProviderRateLimiter>();
         builder.Services.AddSingleton<IngestedEventRepository>();
         builder.Services.AddSingleton<WebhookIngestionService>();
+        builder.Services.AddSingleton<IngestAdmission>();
         return builder;
     }
 
