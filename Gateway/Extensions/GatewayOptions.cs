@@ -11,6 +11,19 @@ public sealed class GatewayOptions
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// Webhooks the gateway forwards at once (<c>Relay:Gateway:MaxConcurrentWebhooks</c>); the next one gets 503 with
+    /// <c>Retry-After</c> at once. Above what Ingress admits (its MaxConcurrentIngests + IngestQueueLimit, 128 by
+    /// default) so that Ingress, which knows its own load, normally decides; this only stops the gateway from queueing
+    /// without bound when Ingress is slow to answer at all. Raise it with the number of Ingress replicas.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int MaxConcurrentWebhooks { get; set; } = 512;
+
+    /// <summary>Management requests the gateway forwards at once (<c>Relay:Gateway:MaxConcurrentManagementRequests</c>).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int MaxConcurrentManagementRequests { get; set; } = 256;
+
     /// <summary>Addresses of proxies in front of the gateway (a cloud load balancer) whose X-Forwarded-For is trusted.</summary>
     public string[] KnownProxies { get; set; } = [];
 }

@@ -49,6 +49,7 @@ public static class GatewayServiceCollectionExtensions
             }
         });
 
+        builder.Services.AddRouteConcurrencyLimits();
         builder.AddGatewayReverseProxy();
         return builder;
     }
@@ -88,6 +89,8 @@ public static class GatewayServiceCollectionExtensions
         app.Use(GatewayMiddleware.RejectNonAsciiHeaders);
         app.Use(GatewayMiddleware.RejectUnsupportedMethod);
         app.Use((context, next) => GatewayMiddleware.RejectOversizedBody(context, next, options.MaxRequestBodyBytes));
+        // After the refusals, so a request that would be refused anyway never takes one of a route's slots.
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/api/v1/health", new HealthCheckOptions
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Http;
+using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Ingestion;
 
 namespace Relay.Ingress.Api.Apis;
@@ -19,6 +20,7 @@ public static class WebhooksApi
         string provider,
         HttpContext context,
         WebhookIngestionService ingestion,
+        IngestAdmission admission,
         IOptions<IngressOptions> options,
         CancellationToken cancellationToken)
     {
@@ -47,12 +49,25 @@ public static class WebhooksApi
             return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes");
         }
 
-        var outcome = await ingestion.IngestAsync(
-            new IncomingWebhook(provider, body, request.Headers, context.Connection.RemoteIpAddress, CorrelationIdOf(context)),
-            cancellationToken);
+        if (!await admission.TryEnterAsync(cancellationToken))
+        {
+            context.Response.SetRetryAfter(admission.RetryAfter);
+            return ApiError.Overloaded("Relay is at capacity and did not take this webhook; send it again after Retry-After", admission.RetryAfter);
+        }
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await ingestion.IngestAsync(
+                new IncomingWebhook(provider, body, request.Headers, context.Connection.RemoteIpAddress, CorrelationIdOf(context)),
+                cancellationToken);
+        }
+        finally
+        {
+            admission.Exit();
+        }
         if (outcome.RetryAfter is { } retryAfter)
         {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.SetRetryAfter(retryAfter);
         }
         return outcome switch
         {

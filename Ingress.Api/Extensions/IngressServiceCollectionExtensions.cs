@@ -7,6 +7,7 @@ using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
 using Relay.Infrastructure.Seeding;
+using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
 using Relay.Ingress.Api.Providers;
@@ -33,6 +34,10 @@ public static class IngressServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<IngressOptions>()
             .BindConfiguration(IngressOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<IngestAdmissionOptions>()
+            .BindConfiguration(IngestAdmissionOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngressOptions>>((kestrel, ingress) =>
@@ -75,6 +80,7 @@ public static class IngressServiceCollectionExtensions
             }, ingress.GroupCommitMaxBatchSize, ingress.GroupCommitMaxConcurrentBatches);
         });
         builder.Services.AddSingleton<WebhookIngestionService>();
+        builder.Services.AddSingleton<IngestAdmission>();
         return builder;
     }
 

@@ -22,6 +22,8 @@ public sealed class ApiError(int statusCode, string code, string message, object
     public static ApiError Conflict(string message, object? details = null) => new(StatusCodes.Status409Conflict, ErrorCodes.Conflict, message, details);
     public static ApiError RateLimited(string message, object? details = null) => new(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, message, details);
     public static ApiError DependencyUnavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.DependencyUnavailable, message);
+    public static ApiError Overloaded(string message, TimeSpan retryAfter) =>
+        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Overloaded, message, new { retryAfterSeconds = RetryAfter.Seconds(retryAfter) });
     public static ApiError Internal() => new(StatusCodes.Status500InternalServerError, ErrorCodes.Internal, "An unexpected error occurred");
 
     public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, StatusCode, Code, Message, Details);

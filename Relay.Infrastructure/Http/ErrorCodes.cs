@@ -10,6 +10,8 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RateLimited = "RATE_LIMITED";
     public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
+    /// <summary>503: Relay itself is at capacity and refused the request without doing any of it; retry after <c>Retry-After</c>.</summary>
+    public const string Overloaded = "OVERLOADED";
     public const string Internal = "INTERNAL_SERVER_ERROR";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
 }

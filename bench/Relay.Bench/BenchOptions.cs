@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Relay.Bench;
 
-/// <summary>Command line of <c>./bench.sh</c>. With neither --rate nor --max both Relay phases run (1,000/s, then max).</summary>
+/// <summary>
+/// Command line of <c>./bench.sh</c>. With none of --rate, --max and --overload it is the default run: idle, 1,000/s,
+/// max, then overload at twice what max accepted.
+/// </summary>
 public sealed class BenchOptions
 {
     public const string Usage =
@@ -12,7 +15,15 @@ public sealed class BenchOptions
         their connection string; BENCH_SETUP_SQL runs on the run's database once the services are up.
           --rate N               open-loop phase at N webhooks/s (default: 1000)
           --max                  closed-loop phase at maximum throughput
-                                 (neither flag: both phases, --rate 1000 first, then --max)
+          --overload             open-loop phase at twice the max phase's accepted/s (runs --max first
+                                 unless --overload-rate is given): what is shed (503 + Retry-After), how
+                                 fast, and what the accepted webhooks and the services' memory look like
+          --overload-rate N      the overload phase's rate instead (no max phase needed)
+                                 (none of --rate, --max, --overload: idle 20 s, --rate 1000, --max, --overload)
+          --idle S               before the load, S seconds with nothing sent: CPU and context switches of
+                                 each service (default 20 in the default run, else 0)
+          --prefill N            before the load, write N delivered events straight into the database
+                                 (set-based SQL), so the phases run over a big database
           --duration S           length of each Relay phase in seconds (default 60)
           --concurrency C        connections of the --max phase and of the HTTP ceiling (default 128)
           --ceiling-duration S   length of each ceiling measurement (default 10, never more than --duration)
@@ -27,6 +38,10 @@ public sealed class BenchOptions
 
     public int? Rate { get; private set; }
     public bool Max { get; private set; }
+    public bool Overload { get; private set; }
+    public int? OverloadRate { get; private set; }
+    public int? IdleSeconds { get; private set; }
+    public int PrefillEvents { get; private set; }
     public int DurationSeconds { get; private set; } = 60;
     public int Concurrency { get; private set; } = 128;
     public int CeilingDurationSeconds { get; private set; } = 10;
@@ -37,8 +52,11 @@ public sealed class BenchOptions
     public bool PostgresSampling { get; private set; }
     public string? Output { get; private set; }
 
-    public bool RunRatePhase => Rate is not null || !Max;
-    public bool RunMaxPhase => Max || Rate is null;
+    public bool IsDefaultRun => Rate is null && !Max && !Overload;
+    public bool RunRatePhase => Rate is not null || IsDefaultRun;
+    public bool RunMaxPhase => Max || IsDefaultRun || (Overload && OverloadRate is null);
+    public bool RunOverloadPhase => Overload || IsDefaultRun;
+    public int EffectiveIdleSeconds => IdleSeconds ?? (IsDefaultRun ? 20 : 0);
     public int EffectiveRate => Rate ?? 1000;
     public int EffectiveCeilingSeconds => Math.Max(1, Math.Min(CeilingDurationSeconds, DurationSeconds));
 
@@ -58,6 +76,10 @@ public sealed class BenchOptions
             {
                 case "--rate": options.Rate = Positive(); break;
                 case "--max": options.Max = true; break;
+                case "--overload": options.Overload = true; break;
+                case "--overload-rate": options.Overload = true; options.OverloadRate = Positive(); break;
+                case "--idle": options.IdleSeconds = NonNegative(); break;
+                case "--prefill": options.PrefillEvents = Positive(); break;
                 case "--duration": options.DurationSeconds = Positive(); break;
                 case "--concurrency": options.Concurrency = Positive(); break;
                 case "--ceiling-duration": options.CeilingDurationSeconds = Positive(); break;
@@ -72,9 +94,10 @@ public sealed class BenchOptions
             }
         }
         // Bounded by construction: at most an hour of load per phase and 10,000 connections.
-        if (options.DurationSeconds > 3600 || options.Concurrency > 10_000 || options.Rate > 100_000 || options.SettleSeconds > 3600)
+        if (options.DurationSeconds > 3600 || options.Concurrency > 10_000 || options.Rate > 100_000 || options.OverloadRate > 100_000
+            || options.SettleSeconds > 3600 || options.IdleSeconds > 3600 || options.PrefillEvents > 50_000_000)
         {
-            throw new ArgumentException("limits: --duration ≤ 3600, --concurrency ≤ 10000, --rate ≤ 100000, --settle ≤ 3600");
+            throw new ArgumentException("limits: --duration ≤ 3600, --concurrency ≤ 10000, --rate and --overload-rate ≤ 100000, --settle and --idle ≤ 3600, --prefill ≤ 50000000");
         }
         return options;
     }

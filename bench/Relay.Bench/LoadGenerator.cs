@@ -19,6 +19,9 @@ public sealed class LoadGenerator : IDisposable
 
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The error a shed webhook is counted under.</summary>
+    public const string ShedError = "HTTP 503 with Retry-After (shed)";
+
     private readonly HttpClient client;
     private readonly AcmeWebhooks webhooks;
 
@@ -146,6 +149,9 @@ public sealed class LoadGenerator : IDisposable
                     break;
                 case 200:
                     phase.Completed(seq, Phase.Duplicate, answeredAt, "HTTP 200 (duplicate)");
+                    break;
+                case 503 when response.Headers.RetryAfter is not null:
+                    phase.Completed(seq, Phase.Shed, answeredAt, ShedError);
                     break;
                 default:
                     phase.Completed(seq, Phase.Failed, answeredAt, $"HTTP {status}");

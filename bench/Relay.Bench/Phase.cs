@@ -13,6 +13,8 @@ public sealed class Phase
     public const byte Accepted = 1;
     public const byte Duplicate = 2;
     public const byte Failed = 3;
+    /// <summary>503 with Retry-After: Relay refused it for capacity (load shedding); still counted among the errors.</summary>
+    public const byte Shed = 4;
 
     private readonly long[] scheduled;
     private readonly long[] ackLatency;
@@ -21,6 +23,7 @@ public sealed class Phase
     private readonly ConcurrentDictionary<string, int> errors = new();
     private int used;
     private int acceptedCount;
+    private int shedCount;
     private int arrivedCount;
     private int duplicateArrivals;
     private int inFlight;
@@ -43,6 +46,7 @@ public sealed class Phase
     public int Capacity => scheduled.Length;
     public int Sent => Math.Min(Volatile.Read(ref used), Capacity);
     public int AcceptedCount => Volatile.Read(ref acceptedCount);
+    public int ShedCount => Volatile.Read(ref shedCount);
     public int ArrivedCount => Volatile.Read(ref arrivedCount);
     public int DuplicateArrivals => Volatile.Read(ref duplicateArrivals);
     public int InFlight => Volatile.Read(ref inFlight);
@@ -91,6 +95,10 @@ public sealed class Phase
         if (result == Accepted)
         {
             Interlocked.Increment(ref acceptedCount);
+        }
+        else if (result == Shed)
+        {
+            Interlocked.Increment(ref shedCount);
         }
         if (error is not null)
         {
@@ -197,12 +205,18 @@ public sealed class Phase
         return slowest / (double)windowSeconds;
     }
 
-    public LatencySummary AckLatencies(bool acceptedOnly = true)
+    /// <summary>Acknowledgement latencies of the accepted webhooks.</summary>
+    public LatencySummary AckLatencies() => LatenciesOf(Accepted);
+
+    /// <summary>How long the 503s of load shedding took to come back.</summary>
+    public LatencySummary ShedLatencies() => LatenciesOf(Shed);
+
+    private LatencySummary LatenciesOf(byte result)
     {
         var values = new List<long>(Sent);
         for (var i = 0; i < Sent; i++)
         {
-            if (ackLatency[i] > 0 && (!acceptedOnly || outcome[i] == Accepted))
+            if (ackLatency[i] > 0 && outcome[i] == result)
             {
                 values.Add(ackLatency[i]);
             }

@@ -26,7 +26,8 @@ var runId = Guid.NewGuid().ToString("N")[..8];
 
 // Ctrl-C, SIGTERM and a watchdog all end the run the same way: load stops, services stop, the database goes.
 using var cancellation = new CancellationTokenSource();
-var budget = TimeSpan.FromSeconds(300 + 2 * (options.DurationSeconds + options.SettleSeconds) + 2 * options.CeilingDurationSeconds + options.WarmupSeconds);
+var budget = TimeSpan.FromSeconds(300 + 3 * (options.DurationSeconds + options.SettleSeconds) + 2 * options.CeilingDurationSeconds + options.WarmupSeconds
+    + options.EffectiveIdleSeconds + options.PrefillEvents / 2000);
 cancellation.CancelAfter(budget);
 Console.CancelKeyPress += (_, e) =>
 {
@@ -78,7 +79,10 @@ static string FindRepositoryRoot()
 
 namespace Relay.Bench
 {
-    /// <summary>The phases of one run, in order: services up, ceilings, warm-up, Relay at a fixed rate, Relay at max.</summary>
+    /// <summary>
+    /// The phases of one run, in order: services up, prefill, ceilings, warm-up, idle, Relay at a fixed rate, Relay at
+    /// max, Relay beyond capacity.
+    /// </summary>
     public sealed class BenchRunner(BenchOptions options, string root, string runId, string logDirectory)
     {
         private const int WarmupRate = 300;
@@ -114,6 +118,12 @@ namespace Relay.Bench
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             Log(context.Durability);
+            if (options.PrefillEvents > 0)
+            {
+                Log($"prefill: {options.PrefillEvents:N0} delivered events straight into {cluster.DatabaseName}");
+                context.PrefillTime = await Prefill.RunAsync(cluster.DatabaseConnectionString, options.PrefillEvents, Log, cancellationToken);
+                Log($"  done in {context.PrefillTime.Value.TotalSeconds:0.0} s ({options.PrefillEvents / context.PrefillTime.Value.TotalSeconds:N0} events/s)");
+            }
 
             var pids = new Dictionary<string, int>(cluster.ProcessIds) { ["Relay.Bench (load + sink)"] = Environment.ProcessId };
             await using var postgresSampler = options.PostgresSampling ? new PostgresActivitySampler(cluster.DatabaseConnectionString, cluster.DatabaseName) : null;
@@ -149,20 +159,44 @@ namespace Relay.Bench
                 Log($"  accepted {warmup.AcceptedCount:N0}, arrived {warmup.ArrivedCount:N0}, errors {Describe(warmup.Errors)}");
             }
 
+            if (options.EffectiveIdleSeconds > 0)
+            {
+                Log($"idle: nothing sent for {options.EffectiveIdleSeconds} s; CPU and context switches of the services");
+                context.Idle = await IdleUsage.MeasureAsync(cluster.ProcessIds, TimeSpan.FromSeconds(options.EffectiveIdleSeconds), cancellationToken);
+                Log($"  {context.Idle.TotalCpuPercentOfCore:0.00} % of a core, {context.Idle.TotalSwitchesPerSecond:N0} context switches/s in all ({string.Join(", ", context.Idle.Services.Select(s => $"{s.Key} {s.Value.CpuPercentOfCore:0.00} %"))})");
+            }
+
             if (options.RunRatePhase)
             {
                 var rate = options.EffectiveRate;
                 var phase = new Phase(1, $"{rate:N0}/s offered", (int)Math.Min(int.MaxValue - 1, (long)rate * options.DurationSeconds + 100), rate);
-                context.Phases.Add(await RunRelayPhaseAsync(phase, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
+                context.Phases.Add(await RunRelayPhaseAsync(phase, PhaseKind.Rate, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
                     token => generator.RunOpenLoopAsync(phase, gatewayTarget, rate, TimeSpan.FromSeconds(options.DurationSeconds), token),
                     $"open loop at {rate:N0}/s for {options.DurationSeconds} s", null));
             }
             if (options.RunMaxPhase)
             {
                 var phase = new Phase(2, "max", 25_000 * options.DurationSeconds + 10_000, null);
-                context.Phases.Add(await RunRelayPhaseAsync(phase, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
+                context.Phases.Add(await RunRelayPhaseAsync(phase, PhaseKind.Max, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
                     token => generator.RunClosedLoopAsync(phase, gatewayTarget, options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds), token),
                     $"closed loop, {options.Concurrency} connections, {options.DurationSeconds} s", options.Concurrency));
+            }
+            if (options.RunOverloadPhase)
+            {
+                var max = context.Phases.FirstOrDefault(p => p.Kind == PhaseKind.Max);
+                var rate = options.OverloadRate ?? (int)Math.Round(2 * (max?.AcceptedPerSecond ?? 0));
+                if (rate <= 0)
+                {
+                    Log("overload: skipped, the max phase accepted nothing to double");
+                }
+                else
+                {
+                    var why = options.OverloadRate is null ? $"2 × the max phase's {max!.AcceptedPerSecond:N0}/s" : "--overload-rate";
+                    var phase = new Phase(3, $"overload {rate:N0}/s", (int)Math.Min(int.MaxValue - 1, (long)rate * options.DurationSeconds + 100), rate);
+                    context.Phases.Add(await RunRelayPhaseAsync(phase, PhaseKind.Overload, cluster, endpoints, memory, pids, postgresSampler, cancellationToken,
+                        token => generator.RunOpenLoopAsync(phase, gatewayTarget, rate, TimeSpan.FromSeconds(options.DurationSeconds), token),
+                        $"open loop at {rate:N0}/s ({why}) for {options.DurationSeconds} s", null));
+                }
             }
 
             context.LoadAverageAfter = ProcFs.LoadAverage();
@@ -176,7 +210,7 @@ namespace Relay.Bench
         }
 
         private async Task<RelayPhaseResult> RunRelayPhaseAsync(
-            Phase phase, BenchCluster cluster, BenchEndpoints endpoints, MemorySampler memory, IReadOnlyDictionary<string, int> pids,
+            Phase phase, PhaseKind kind, BenchCluster cluster, BenchEndpoints endpoints, MemorySampler memory, IReadOnlyDictionary<string, int> pids,
             PostgresActivitySampler? postgresSampler, CancellationToken cancellationToken, Func<CancellationToken, Task> load, string description, int? concurrency)
         {
             Log($"Relay, {phase.Name}: {description}");
@@ -200,7 +234,7 @@ namespace Relay.Bench
                         backlog.Add(new BacklogSample(second, phase.AcceptedCount - phase.ArrivedCount));
                         if ((int)Math.Round(second) % 10 == 0)
                         {
-                            Log($"  {second:0} s: accepted {phase.AcceptedCount:N0}, arrived {phase.ArrivedCount:N0}, in flight {phase.InFlight:N0}, errors {phase.ErrorCount:N0}");
+                            Log($"  {second:0} s: accepted {phase.AcceptedCount:N0}, arrived {phase.ArrivedCount:N0}, in flight {phase.InFlight:N0}, shed {phase.ShedCount:N0}, errors {phase.ErrorCount:N0}");
                         }
                     }
                 }
@@ -228,7 +262,7 @@ namespace Relay.Bench
             var databaseAtEnd = await cluster.ReadBacklogAsync(cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
 
-            Log($"  load done: accepted {phase.AcceptedCount:N0} ({phase.AcceptedCount / phase.ElapsedSeconds:N0}/s), errors {Describe(phase.Errors)}; settling (up to {options.SettleSeconds} s) for {notArrivedAtEnd:N0} not yet arrived");
+            Log($"  load done: accepted {phase.AcceptedCount:N0} ({phase.AcceptedCount / phase.ElapsedSeconds:N0}/s), shed {phase.ShedCount:N0}, errors {Describe(phase.Errors)}; settling (up to {options.SettleSeconds} s) for {notArrivedAtEnd:N0} not yet arrived");
             var drained = await WaitForArrivalsAsync(phase, TimeSpan.FromSeconds(options.SettleSeconds), cancellationToken);
             var settleSeconds = Stopwatch.GetElapsedTime(loadEnd).TotalSeconds;
             var databaseAfterSettle = await cluster.ReadBacklogAsync(cancellationToken);
@@ -238,11 +272,13 @@ namespace Relay.Bench
             return new RelayPhaseResult
             {
                 Phase = phase,
+                Kind = kind,
                 Label = phase.Name,
                 Concurrency = concurrency,
                 LoadSeconds = phase.ElapsedSeconds,
                 SlowestFiveSecondRate = phase.SlowestWindowRate(5),
                 Ack = phase.AckLatencies(),
+                ShedAck = phase.ShedLatencies(),
                 EndToEnd = phase.EndToEndLatencies(),
                 DeliveredDuringLoad = deliveredDuringLoad,
                 NotArrivedAtEnd = notArrivedAtEnd,
@@ -293,6 +329,8 @@ namespace Relay.Bench
         public required BenchOptions Options { get; init; }
         public string Durability { get; set; } = "";
         public HttpCeiling? HttpCeiling { get; set; }
+        public TimeSpan? PrefillTime { get; set; }
+        public IdleUsage? Idle { get; set; }
         public PostgresCeiling.Result? PostgresCeiling { get; set; }
         public List<RelayPhaseResult> Phases { get; } = [];
         public long SinkDeliveries { get; set; }

@@ -4,10 +4,19 @@ public sealed record HttpCeiling(int Concurrency, double Seconds, int Answered, 
 
 public sealed record BacklogSample(double Second, int NotYetArrived);
 
+/// <summary>Open loop at a fixed rate, closed loop at maximum, or open loop beyond capacity.</summary>
+public enum PhaseKind
+{
+    Rate,
+    Max,
+    Overload,
+}
+
 /// <summary>What one Relay phase measured.</summary>
 public sealed class RelayPhaseResult
 {
     public required Phase Phase { get; init; }
+    public required PhaseKind Kind { get; init; }
     public required string Label { get; init; }
     public int? OfferedRate => Phase.OfferedRate;
     public int? Concurrency { get; init; }
@@ -16,6 +25,9 @@ public sealed class RelayPhaseResult
     /// <summary>Accepted per second in the slowest whole 5-second window of the load (how "sustained" it was).</summary>
     public required double SlowestFiveSecondRate { get; init; }
     public required LatencySummary Ack { get; init; }
+    /// <summary>How long the 503s of load shedding took.</summary>
+    public required LatencySummary ShedAck { get; init; }
+    public double ShedPerSecond => Phase.ShedCount / LoadSeconds;
     public required LatencySummary EndToEnd { get; init; }
     public required int DeliveredDuringLoad { get; init; }
     public required int NotArrivedAtEnd { get; init; }
