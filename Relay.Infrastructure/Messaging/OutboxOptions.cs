@@ -10,5 +10,10 @@ public sealed class OutboxOptions
     /// notification from any other process), so this only bounds the delay of a row whose wake-up was lost.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The most often another process's rows wake this publisher (PostgreSQL notifies once per committing
+    /// transaction, and every replica and service listens): a row written elsewhere waits at most this long.
+    /// </summary>
+    public TimeSpan NotificationWakeInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -25,6 +25,7 @@ public sealed class OutboxPublisher(
     OutboxSignal signal,
     PostgresNotifications notifications,
     IOptions<OutboxOptions> options,
+    TimeProvider timeProvider,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
     /// <summary>The channel of <c>013_outbox_notify.sql</c>'s trigger.</summary>
@@ -34,7 +35,9 @@ public sealed class OutboxPublisher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = notifications.Subscribe(NotificationChannel, signal.Notify);
+        // This process's own rows wake it at once; other writers' at most once a second (CoalescingWake).
+        using var databaseWake = new CoalescingWake(signal.Notify, options.Value.NotificationWakeInterval, timeProvider);
+        using var subscription = notifications.Subscribe(NotificationChannel, databaseWake.Notify);
         var failureDelay = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -18,14 +18,14 @@ public sealed record IdleUsage(double Seconds, IReadOnlyDictionary<string, IdleU
 
     public static async Task<IdleUsage> MeasureAsync(IReadOnlyDictionary<string, int> pids, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var before = pids.ToDictionary(pair => pair.Key, pair => (Cpu: ProcFs.CpuTicks(pair.Value) ?? 0, ProcFs.ContextSwitches(pair.Value).Switches));
+        var before = pids.ToDictionary(pair => pair.Key, pair => (Cpu: ProcFs.CpuTicks(pair.Value) ?? 0, Switches: ProcFs.ContextSwitches(pair.Value)));
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(duration, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var services = pids.ToDictionary(pair => pair.Key, pair =>
         {
             var cpu = (ProcFs.CpuTicks(pair.Value) ?? 0) - before[pair.Key].Cpu;
-            var switches = ProcFs.ContextSwitches(pair.Value).Switches - before[pair.Key].Switches;
+            var switches = ProcFs.SwitchesSince(before[pair.Key].Switches, ProcFs.ContextSwitches(pair.Value));
             return new Cost(100 * cpu / TicksPerSecond / seconds, switches / seconds);
         });
         return new IdleUsage(seconds, services);

@@ -225,16 +225,18 @@ internal static class ProcFs
         return (total - idle, total);
     }
 
-    /// <summary>Context switches of every thread of the process, and its thread count.</summary>
-    public static (long Switches, int Threads) ContextSwitches(int pid)
+    /// <summary>
+    /// Context switches of each live thread of the process, by thread id. Compare two of them with
+    /// <see cref="SwitchesSince"/>: a sum over threads goes down when a thread ends, so totals cannot be subtracted.
+    /// </summary>
+    public static IReadOnlyDictionary<int, long> ContextSwitches(int pid)
     {
-        long switches = 0;
-        var threads = 0;
+        var byThread = new Dictionary<int, long>();
         try
         {
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
-                threads++;
+                long switches = 0;
                 try
                 {
                     foreach (var line in File.ReadLines(Path.Combine(task, "status")))
@@ -247,16 +249,21 @@ internal static class ProcFs
                 }
                 catch (IOException)
                 {
-                    // The thread ended meanwhile.
+                    continue; // the thread ended meanwhile
                 }
+                byThread[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = switches;
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The process is gone.
         }
-        return (switches, threads);
+        return byThread;
     }
+
+    /// <summary>Switches made between the two readings by the threads alive at the second (a thread that ended meanwhile is not counted).</summary>
+    public static long SwitchesSince(IReadOnlyDictionary<int, long> before, IReadOnlyDictionary<int, long> after) =>
+        after.Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key));
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => $"{a} {b}");
 }

@@ -86,6 +86,7 @@ namespace Relay.Bench
     public sealed class BenchRunner(BenchOptions options, string root, string runId, string logDirectory)
     {
         private const int WarmupRate = 300;
+        private const int IdleSettleSeconds = 10;
         private const int CeilingPhase = 90;
 
         public async Task<string> RunAsync(CancellationToken cancellationToken)
@@ -161,7 +162,9 @@ namespace Relay.Bench
 
             if (options.EffectiveIdleSeconds > 0)
             {
-                Log($"idle: nothing sent for {options.EffectiveIdleSeconds} s; CPU and context switches of the services");
+                // The warm-up's tail (last deliveries, tiered JIT compiling in the background, a GC) is not idleness.
+                Log($"idle: {IdleSettleSeconds} s to settle, then nothing sent for {options.EffectiveIdleSeconds} s; CPU and context switches of the services");
+                await Task.Delay(TimeSpan.FromSeconds(IdleSettleSeconds), cancellationToken);
                 context.Idle = await IdleUsage.MeasureAsync(cluster.ProcessIds, TimeSpan.FromSeconds(options.EffectiveIdleSeconds), cancellationToken);
                 Log($"  {context.Idle.TotalCpuPercentOfCore:0.00} % of a core, {context.Idle.TotalSwitchesPerSecond:N0} context switches/s in all ({string.Join(", ", context.Idle.Services.Select(s => $"{s.Key} {s.Value.CpuPercentOfCore:0.00} %"))})");
             }
@@ -219,7 +222,7 @@ namespace Relay.Bench
             postgresSampler?.Reset();
             var cpuBefore = CpuSnapshot.Take(pids, cluster.DatabaseName);
             var databaseBefore = await cluster.ReadCountersAsync(cancellationToken);
-            var switchesBefore = pids.ToDictionary(pair => pair.Key, pair => ProcFs.ContextSwitches(pair.Value).Switches);
+            var switchesBefore = pids.ToDictionary(pair => pair.Key, pair => ProcFs.ContextSwitches(pair.Value));
             var backlog = new List<BacklogSample>();
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sampler = Task.Run(async () =>
@@ -252,8 +255,8 @@ namespace Relay.Bench
             var databaseAfter = await cluster.ReadCountersAsync(cancellationToken);
             var scheduling = pids.ToDictionary(pair => pair.Key, pair =>
             {
-                var (switches, threads) = ProcFs.ContextSwitches(pair.Value);
-                return (switches - switchesBefore[pair.Key], threads);
+                var threads = ProcFs.ContextSwitches(pair.Value);
+                return (ProcFs.SwitchesSince(switchesBefore[pair.Key], threads), threads.Count);
             });
             var maxRss = memory.MaxMiB();
             var postgresActivity = postgresSampler?.Top(15) ?? [];

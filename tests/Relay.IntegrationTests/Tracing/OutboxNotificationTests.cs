@@ -53,7 +53,7 @@ public sealed class OutboxNotificationTests : IAsyncLifetime
         var notifications = new PostgresNotifications(Database, Options.Create(options), TimeProvider.System, NullLogger<PostgresNotifications>.Instance);
         var bus = Bus.Factory.CreateUsingInMemory(_ => { });
         var publisher = new OutboxPublisher(Database, bus, new OutboxSignal(), notifications,
-            Options.Create(new OutboxOptions { PollInterval = TimeSpan.FromMinutes(10) }), NullLogger<OutboxPublisher>.Instance);
+            Options.Create(new OutboxOptions { PollInterval = TimeSpan.FromMinutes(10) }), TimeProvider.System, NullLogger<OutboxPublisher>.Instance);
         await bus.StartAsync();
         await notifications.StartAsync(CancellationToken.None);
         await publisher.StartAsync(CancellationToken.None);

@@ -73,7 +73,7 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
         try
         {
             var notifications = new PostgresNotifications(Database, Options.Create(new PostgresNotificationOptions()), TimeProvider.System, NullLogger<PostgresNotifications>.Instance);
-            var publisher = new OutboxPublisher(Database, bus, new OutboxSignal(), notifications, Options.Create(new OutboxOptions()), NullLogger<OutboxPublisher>.Instance);
+            var publisher = new OutboxPublisher(Database, bus, new OutboxSignal(), notifications, Options.Create(new OutboxOptions()), TimeProvider.System, NullLogger<OutboxPublisher>.Instance);
             Assert.Equal(3, await publisher.PublishBatchAsync(CancellationToken.None));
         }
         finally
