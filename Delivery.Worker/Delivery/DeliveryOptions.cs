@@ -15,7 +15,7 @@ public sealed class DeliveryOptions
     public int TimeoutSeconds { get; set; } = 5;
 
     /// <summary>Deliveries in flight at once, per path (message consumers and the scheduler each).</summary>
-    public int Concurrency { get; set; } = 32;
+    public int Concurrency { get; set; } = 128;
 
     /// <summary>How soon the scheduler looks again while due deliveries wait for a free slot.</summary>
     public int SchedulerIntervalMs { get; set; } = 250;
@@ -52,7 +52,7 @@ public sealed class DeliveryOptions
     /// for message deliveries and as many for the scheduler's, so with the defaults one slow endpoint can hold at most
     /// half of them; the rest stay for the others.
     /// </summary>
-    public int MaxInFlightPerDestination { get; set; } = 32;
+    public int MaxInFlightPerDestination { get; set; } = 64;
 
     /// <summary>Consecutive failed attempts to a destination that open its circuit (nothing is sent for a cooldown).</summary>
     public int CircuitBreakerFailures { get; set; } = 5;
