@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,8 +28,33 @@ internal static class SignedContent
             : throw new ArgumentException("The webhook body is too large to sign.", nameof(bodyLength));
     }
 
+    /// <summary>
+    /// Builds the content in <paramref name="stackBuffer"/> (at least <see cref="StackLimit"/> bytes) when it fits,
+    /// else in a pooled array that disposing the result returns.
+    /// </summary>
+    public static Pooled Build(string id, long timestampSeconds, ReadOnlySpan<byte> body, Span<byte> stackBuffer)
+    {
+        var length = MaxLength(id, body.Length);
+        byte[]? rented = length <= stackBuffer.Length ? null : ArrayPool<byte>.Shared.Rent(length);
+        return new Pooled(Write(id, timestampSeconds, body, rented ?? stackBuffer), rented);
+    }
+
+    /// <summary>The content, and the pooled array it may live in.</summary>
+    public readonly ref struct Pooled(ReadOnlySpan<byte> content, byte[]? rented)
+    {
+        public ReadOnlySpan<byte> Content { get; } = content;
+
+        public void Dispose()
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>Writes the content into <paramref name="destination"/> and returns the part written.</summary>
-    public static ReadOnlySpan<byte> Write(string id, long timestampSeconds, ReadOnlySpan<byte> body, Span<byte> destination)
+    private static ReadOnlySpan<byte> Write(string id, long timestampSeconds, ReadOnlySpan<byte> body, Span<byte> destination)
     {
         var written = Encoding.UTF8.GetBytes(id, destination);
         destination[written++] = (byte)'.';

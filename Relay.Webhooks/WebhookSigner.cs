@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace Relay.Webhooks;
@@ -65,14 +64,8 @@ public static class WebhookSigner
         var headerLength = keys.Length * (SignedContent.SignatureLength + 1) - 1;
         Span<char> header = headerLength <= 256 ? stackalloc char[256] : new char[headerLength];
 
-        var contentLength = SignedContent.MaxLength(id, body.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = contentLength <= SignedContent.StackLimit
-            ? stackalloc byte[SignedContent.StackLimit]
-            : rented = ArrayPool<byte>.Shared.Rent(contentLength);
-        try
+        using (var content = SignedContent.Build(id, timestampSeconds, body, stackalloc byte[SignedContent.StackLimit]))
         {
-            var content = SignedContent.Write(id, timestampSeconds, body, buffer);
             for (var i = 0; i < keys.Length; i++)
             {
                 var key = keys[i] ?? throw new ArgumentException("The secrets must not contain null.", "secrets");
@@ -81,14 +74,7 @@ public static class WebhookSigner
                 {
                     header[start - 1] = ' ';
                 }
-                SignedContent.WriteSignature(key.Key, content, header[start..]);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
+                SignedContent.WriteSignature(key.Key, content.Content, header[start..]);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -162,25 +161,12 @@ public sealed class WebhookVerifier
         Span<byte> expected = secrets.Length <= StackSecrets ? stackalloc byte[StackSecrets * macLength] : new byte[expectedLength];
         expected = expected[..expectedLength];
 
-        var contentLength = SignedContent.MaxLength(id, body.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = contentLength <= SignedContent.StackLimit
-            ? stackalloc byte[SignedContent.StackLimit]
-            : rented = ArrayPool<byte>.Shared.Rent(contentLength);
-        try
+        using (var content = SignedContent.Build(id, sentAt, body, stackalloc byte[SignedContent.StackLimit]))
         {
             // One HMAC per configured secret, whatever the header holds: the work is bounded by the configuration.
-            var content = SignedContent.Write(id, sentAt, body, buffer);
             for (var i = 0; i < secrets.Length; i++)
             {
-                HMACSHA256.HashData(secrets[i].Key, content, expected.Slice(i * macLength, macLength));
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
+                HMACSHA256.HashData(secrets[i].Key, content.Content, expected.Slice(i * macLength, macLength));
             }
         }
 
