@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Relay.Infrastructure.Http.OpenApi;
 using Relay.Ingress.Api.Extensions;
 using Relay.Management.Api.Extensions;
+using Relay.Management.Api.Queries;
 
 namespace Relay.UnitTests.OpenApi;
 
@@ -50,6 +51,20 @@ public sealed class ServiceDocumentTests
         var scheme = document.Components!.SecuritySchemes![ServiceOpenApiExtensions.ManagementKeyScheme];
         Assert.Equal(ServiceOpenApiExtensions.ManagementKeyHeader, scheme.Name);
         Assert.Single(document.Security!);
+    }
+
+    [Fact]
+    public async Task List_routes_document_the_query_parameters_their_parser_reads()
+    {
+        await using var app = Build(builder => builder.AddManagementServices(), app => app.MapManagementApi());
+        var document = await DocumentOf(app);
+
+        var operation = document.Paths["/api/v1/events"].Operations![HttpMethod.Get];
+        var documented = operation.Parameters!.Where(parameter => parameter.In == Microsoft.OpenApi.ParameterLocation.Query).Select(parameter => parameter.Name);
+
+        Assert.Equal(EventListQuery.Parse(QueryCollection.Empty).Parameters.Order(), documented.Order());
+        Assert.Contains("status", documented);
+        Assert.Contains("sortBy", documented);
     }
 
     private static WebApplication Build(Action<WebApplicationBuilder> addServices, Action<WebApplication> mapApi)
