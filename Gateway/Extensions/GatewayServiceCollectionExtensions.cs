@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using System.Text;
+using Relay.Gateway.ApiReference;
+using Relay.Gateway.Apis;
 using Relay.Gateway.Forwarding;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
@@ -69,6 +71,10 @@ public static class GatewayServiceCollectionExtensions
         // at will (an abandoned body, a header HttpClient cannot send). The gateway logs each failure itself in one
         // line (GatewayMiddleware.TranslateProxyErrors), at Debug when the client caused it.
         builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Error);
+
+        // The public OpenAPI document is merged from the upstream services' own documents.
+        builder.Services.AddHttpClient(PublicApiDocument.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<PublicApiDocument>();
         return builder;
     }
 
@@ -98,6 +104,7 @@ public static class GatewayServiceCollectionExtensions
             ResponseWriter = Microsoft.Extensions.Hosting.Extensions.WritePublicHealthResponse,
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
         }).WithMetadata(new AllowedMethods(HttpMethods.Get, HttpMethods.Head));
+        app.MapApiReferenceApi();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(GatewayMiddleware.ApplyRouteBodyLimit);

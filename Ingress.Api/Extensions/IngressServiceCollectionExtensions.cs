@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
+using Relay.Infrastructure.Http.OpenApi;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
@@ -81,6 +82,7 @@ public static class IngressServiceCollectionExtensions
         });
         builder.Services.AddSingleton<WebhookIngestionService>();
         builder.Services.AddSingleton<IngestAdmission>();
+        builder.AddServiceOpenApi("Relay ingest", requiresManagementKey: false);
         return builder;
     }
 
@@ -96,6 +98,7 @@ public static class IngressServiceCollectionExtensions
             app.Logger.LogWarning("{Key} is empty: X-Forwarded-* headers are ignored and every webhook's source IP is the connecting peer (the gateway, behind one)",
                 TrustedProxies.ConfigurationKey);
         }
+        app.MapServiceOpenApi();
         app.MapWebhooksApi();
         if (!app.Environment.IsProduction())
         {

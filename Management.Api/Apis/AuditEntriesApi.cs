@@ -10,7 +10,7 @@ public static class AuditEntriesApi
     public static RouteGroupBuilder MapAuditEntriesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/audit-entries");
-        api.MapGet("", ListAuditEntries);
+        api.MapGet("", ListAuditEntries).WithQueryParameters(AuditEntryListQuery.Parse);
         return api;
     }
 

@@ -10,7 +10,7 @@ public static class DeliveriesApi
     public static RouteGroupBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/deliveries");
-        api.MapGet("", ListDeliveries);
+        api.MapGet("", ListDeliveries).WithQueryParameters(DeliveryListQuery.Parse);
         return api;
     }
 

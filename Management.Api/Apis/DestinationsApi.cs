@@ -16,7 +16,7 @@ public static class DestinationsApi
         var integration = app.MapGroup("/api/v1/integrations/{integrationId}/destinations").WithTags(Tag);
         integration.MapPost("", CreateDestination).WithName(nameof(CreateDestination))
             .WithSummary("Adds a destination to the integration; answers its signing secret, this once");
-        integration.MapGet("", ListDestinations).WithName(nameof(ListDestinations))
+        integration.MapGet("", ListDestinations).WithName(nameof(ListDestinations)).WithQueryParameters(DestinationListQuery.Parse)
             .WithSummary("The integration's destinations, oldest first, by cursor");
 
         var api = app.MapGroup("/api/v1/destinations").WithTags(Tag);
@@ -29,7 +29,7 @@ public static class DestinationsApi
             .WithSummary("Releases a paused or automatically disabled destination");
         api.MapPost("/{id}/rotate-secret", RotateSigningSecret).WithName(nameof(RotateSigningSecret))
             .WithSummary("Replaces the signing secret; the old one keeps signing for a grace period");
-        api.MapGet("/{id}/attempts", ListDestinationAttempts).WithName(nameof(ListDestinationAttempts))
+        api.MapGet("/{id}/attempts", ListDestinationAttempts).WithName(nameof(ListDestinationAttempts)).WithQueryParameters(DestinationAttemptListQuery.Parse)
             .WithSummary("The destination's delivery attempts, newest first, by cursor");
         return app;
     }

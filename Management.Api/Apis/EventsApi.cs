@@ -10,7 +10,7 @@ public static class EventsApi
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/events");
-        api.MapGet("", ListEvents);
+        api.MapGet("", ListEvents).WithQueryParameters(EventListQuery.Parse);
         api.MapGet("/{id}", GetEvent);
         api.MapGet("/{id}/status", GetEventStatus);
 

@@ -13,7 +13,7 @@ public static class IntegrationsApi
     public static RouteGroupBuilder MapIntegrationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/integrations").WithTags("Integrations");
-        api.MapGet("", ListIntegrations).WithName(nameof(ListIntegrations));
+        api.MapGet("", ListIntegrations).WithName(nameof(ListIntegrations)).WithQueryParameters(IntegrationListQuery.Parse);
         api.MapPost("", CreateIntegration).WithName(nameof(CreateIntegration));
         api.MapGet("/{id}", GetIntegration).WithName(nameof(GetIntegration));
         api.MapPatch("/{id}", UpdateIntegration).WithName(nameof(UpdateIntegration));

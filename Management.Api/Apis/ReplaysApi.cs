@@ -14,7 +14,7 @@ public static class ReplaysApi
         app.MapPost("/api/v1/events/{id}/replay", RequestReplay);
 
         var api = app.MapGroup("/api/v1/replays");
-        api.MapGet("", ListReplays);
+        api.MapGet("", ListReplays).WithQueryParameters(ReplayListQuery.Parse);
         api.MapGet("/{id}", GetReplay);
         return api;
     }

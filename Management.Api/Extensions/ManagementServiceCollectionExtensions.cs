@@ -2,6 +2,7 @@ using MassTransit;
 using Relay.Contracts;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
+using Relay.Infrastructure.Http.OpenApi;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
@@ -60,6 +61,7 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddSingleton<RecoveryRepository>();
         builder.Services.AddHostedService<DefaultDestinationBackfill>();
+        builder.AddServiceOpenApi("Relay management", requiresManagementKey: true);
         return builder;
     }
 
@@ -67,6 +69,7 @@ public static class ManagementServiceCollectionExtensions
     {
         app.UseRelayApiErrors();
         app.UseMiddleware<ManagementApiKeyMiddleware>();
+        app.MapServiceOpenApi();
         app.MapIntegrationsApi();
         app.MapEventsApi();
         app.MapDeliveriesApi();

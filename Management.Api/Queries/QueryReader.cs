@@ -22,6 +22,9 @@ public sealed partial class QueryReader(IQueryCollection query)
 
     public IReadOnlyDictionary<string, string> Errors => errors;
 
+    /// <summary>The parameters read so far: the ones the route supports.</summary>
+    public IReadOnlyList<string> Supported => supported;
+
     public bool IsValid => errors.Count == 0;
 
     public void Fail(string name, string message) => errors.TryAdd(name, message);

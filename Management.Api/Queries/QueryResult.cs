@@ -3,8 +3,11 @@ using Microsoft.Extensions.Primitives;
 
 namespace Relay.Management.Api.Queries;
 
-/// <summary>A parsed query, or the reasons it could not be parsed (parameter name → message).</summary>
-public sealed record QueryResult<T>(T? Value, IReadOnlyDictionary<string, string> Errors) where T : class
+/// <summary>
+/// A parsed query, or the reasons it could not be parsed (parameter name → message); <see cref="Parameters"/> names
+/// every parameter the route reads (the OpenAPI document lists them, see <c>Apis/QueryParameterDocumentation</c>).
+/// </summary>
+public sealed record QueryResult<T>(T? Value, IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Parameters) where T : class
 {
     public bool IsValid => Value is not null;
 
@@ -12,6 +15,6 @@ public sealed record QueryResult<T>(T? Value, IReadOnlyDictionary<string, string
     public static QueryResult<T> From(QueryReader reader, Func<T> build)
     {
         reader.RejectUnknown();
-        return reader.IsValid ? new QueryResult<T>(build(), reader.Errors) : new QueryResult<T>(null, reader.Errors);
+        return new QueryResult<T>(reader.IsValid ? build() : null, reader.Errors, reader.Supported);
     }
 }
