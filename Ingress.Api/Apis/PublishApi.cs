@@ -73,7 +73,7 @@ public static class PublishApi
         try
         {
             outcome = await publisher.PublishAsync(
-                new PublishedEvent(body, request.Headers, sourceIp, CorrelationId.Of(context), ApiKeyClaims.KeyIdOf(principal)!, idempotencyKey.Count == 1 ? idempotencyKey[0] : null),
+                new IncomingPublish(body, request.Headers, sourceIp, CorrelationId.Of(context), ApiKeyClaims.KeyIdOf(principal)!, idempotencyKey.Count == 1 ? idempotencyKey[0] : null),
                 cancellationToken);
         }
         finally

@@ -32,7 +32,7 @@ public sealed class PublishService(
 
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
 
-    public async Task<PublishOutcome> PublishAsync(PublishedEvent published, CancellationToken cancellationToken)
+    public async Task<PublishOutcome> PublishAsync(IncomingPublish published, CancellationToken cancellationToken)
     {
         if (published.IdempotencyKey is { } key && !IsValidIdempotencyKey(key))
         {

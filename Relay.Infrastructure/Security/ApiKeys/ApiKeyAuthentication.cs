@@ -7,8 +7,6 @@ public sealed record ApiKeyAuthentication(ApiKeyAuthenticationOutcome Outcome, C
 {
     public static readonly ApiKeyAuthentication Missing = new(ApiKeyAuthenticationOutcome.Missing);
     public static readonly ApiKeyAuthentication Invalid = new(ApiKeyAuthenticationOutcome.Invalid);
-
-    public bool Succeeded => Principal is not null;
 }
 
 public enum ApiKeyAuthenticationOutcome

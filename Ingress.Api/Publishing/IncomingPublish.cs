@@ -7,4 +7,4 @@ namespace Relay.Ingress.Api.Publishing;
 /// A publish request as it arrived, from an authenticated key: the body as sent, its headers, where it came from,
 /// and its <c>Idempotency-Key</c> if it has one.
 /// </summary>
-public sealed record PublishedEvent(byte[] Body, IHeaderDictionary Headers, IPAddress? SourceIp, string CorrelationId, string ApiKeyId, string? IdempotencyKey);
+public sealed record IncomingPublish(byte[] Body, IHeaderDictionary Headers, IPAddress? SourceIp, string CorrelationId, string ApiKeyId, string? IdempotencyKey);
