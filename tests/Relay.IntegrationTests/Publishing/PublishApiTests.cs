@@ -117,6 +117,31 @@ public sealed class PublishApiTests(PublishCluster cluster) : IClassFixture<Publ
     }
 
     [Fact]
+    public async Task An_idempotency_key_used_more_than_24_hours_ago_starts_afresh()
+    {
+        var eventType = ManagementData.Unique("order.expired-key");
+        var key = $"old-{Guid.NewGuid():N}";
+        await using (var database = cluster.OpenDatabase())
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            // A day-old use of the key, with another body and answer.
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO publish_idempotency_keys (api_key_id, idempotency_key, request_hash, event_id, response_status, response_body, created_at)
+                VALUES (@apiKeyId, @key, '\x00', @eventId, 202, '{"old":true}', now() - interval '24 hours 1 minute')
+                """, new { apiKeyId = writer.Id, key, eventId = Guid.NewGuid() });
+        }
+
+        var fresh = await PublishAsync(publisher, Body(eventType, new { id = "ord_new" }), key);
+        var replayed = await PublishAsync(publisher, Body(eventType, new { id = "ord_new" }), key);
+
+        Assert.Equal((HttpStatusCode.Accepted, false), (fresh.Status, fresh.Replayed));
+        Assert.Equal((HttpStatusCode.Accepted, true), (replayed.Status, replayed.Replayed));
+        Assert.Equal(fresh.Text, replayed.Text);
+        Assert.Equal(1, await CountEventsAsync(eventType));
+    }
+
+    [Fact]
     public async Task Idempotency_keys_belong_to_the_api_key_that_used_them()
     {
         var eventType = ManagementData.Unique("order.per-key");
