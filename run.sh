@@ -44,6 +44,7 @@ Relay is running.
   Gateway (the only public entry point)  $GATEWAY_URL
   Health                                 $GATEWAY_URL/api/v1/health
   Webhooks                               POST $GATEWAY_URL/api/v1/webhooks/{acme|globex}
+  Publish API (API key, write scope)     POST $GATEWAY_URL/api/v1/events
   Management API (x-internal-api-key)    $GATEWAY_URL/api/v1/events
   Management key                         $RELAY_MANAGEMENT_API_KEY
   Aspire dashboard                       ${dashboard:-see $LOG}

@@ -22,6 +22,8 @@ var encryptionKey = builder.Environment.IsProduction() || builder.Configuration[
 var backing = builder.AddBackingServices();
 
 var ingress = AddRelayService<Projects.Ingress_Api>("ingress-api", readsSecrets: true)
+    // The publish API (POST /api/v1/events) takes the management key as the bootstrap admin, as Management does.
+    .WithEnvironment("Relay__ManagementApiKey", managementApiKey)
     // Two replicas behind the AppHost's proxy, which balances between them.
     .WithReplicas(2);
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Http;
@@ -25,28 +24,10 @@ public static class WebhooksApi
         CancellationToken cancellationToken)
     {
         var request = context.Request;
-        switch (WebhookRequestFormat.CheckContentType(request.ContentType))
-        {
-            case ContentTypeVerdict.NotJson:
-                return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Type must be application/json or application/<type>+json");
-            case ContentTypeVerdict.UnsupportedCharset:
-                return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Type charset must be utf-8 (JSON is UTF-8)");
-        }
-        if (!WebhookRequestFormat.IsIdentityEncoding(request.Headers.ContentEncoding))
-        {
-            // RFC 7694: name the codings the server accepts.
-            context.Response.Headers.AcceptEncoding = "identity";
-            return new ApiError(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Content-Encoding is not supported: send the body uncompressed (identity)");
-        }
-        var maxBodyBytes = options.Value.MaxBodyBytes;
-        if (request.ContentLength > maxBodyBytes)
-        {
-            return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes");
-        }
-        var body = await ReadBodyAsync(request, maxBodyBytes, cancellationToken);
+        var (body, bodyError) = await JsonRequestBody.ReadAsync(context, options.Value.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return new ApiError(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"Request body exceeds {maxBodyBytes} bytes");
+            return bodyError!;
         }
 
         if (!await admission.TryEnterAsync(cancellationToken))
@@ -58,7 +39,7 @@ public static class WebhooksApi
         try
         {
             outcome = await ingestion.IngestAsync(
-                new IncomingWebhook(provider, body, request.Headers, context.Connection.RemoteIpAddress, CorrelationIdOf(context)),
+                new IncomingWebhook(provider, body, request.Headers, context.Connection.RemoteIpAddress, CorrelationId.Of(context)),
                 cancellationToken);
         }
         finally
@@ -75,33 +56,5 @@ public static class WebhooksApi
             { Duplicate: { } duplicate } => ApiResults.Ok(duplicate),
             _ => outcome.Error!,
         };
-    }
-
-    /// <summary>The gateway's request id ties the webhook, its delivery and the logs together.</summary>
-    private static string CorrelationIdOf(HttpContext context)
-    {
-        var requestId = context.Request.Headers["x-request-id"].ToString();
-        return requestId.Length is > 0 and <= 128 ? requestId : Guid.NewGuid().ToString();
-    }
-
-    /// <summary>Reads the whole body, or returns null once it passes the limit (chunked bodies have no Content-Length to check first).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
-    {
-        var initialSize = (int)Math.Min(request.ContentLength ?? 4096, maxBodyBytes);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(initialSize, 256));
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBodyBytes)
-            {
-                return null;
-            }
-        }
     }
 }

@@ -7,11 +7,13 @@ using Relay.Infrastructure.Http.OpenApi;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
+using Relay.Infrastructure.Security.ApiKeys;
 using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
 using Relay.Ingress.Api.Providers;
+using Relay.Ingress.Api.Publishing;
 
 namespace Relay.Ingress.Api.Extensions;
 
@@ -25,6 +27,8 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelayOutbox();
         builder.AddRelaySecretProtection();
         builder.AddRelayDevelopmentSeeding();
+        // The publish API takes API keys, and the configured management key when this service is given it.
+        builder.AddRelayApiKeys(BootstrapApiKey.FromConfigurationIfSet(builder.Configuration));
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
         // rate limiter counts per replica without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
@@ -35,6 +39,10 @@ public static class IngressServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<IngressOptions>()
             .BindConfiguration(IngressOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<PublishOptions>()
+            .BindConfiguration(PublishOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<IngestAdmissionOptions>()
@@ -81,6 +89,10 @@ public static class IngressServiceCollectionExtensions
             }, ingress.GroupCommitMaxBatchSize, ingress.GroupCommitMaxConcurrentBatches);
         });
         builder.Services.AddSingleton<WebhookIngestionService>();
+        builder.Services.AddSingleton<PublishTargets>();
+        builder.Services.AddSingleton<PublishIdempotencyRepository>();
+        builder.Services.AddSingleton<PublishService>();
+        builder.Services.AddHostedService<IdempotencyKeySweeper>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.AddServiceOpenApi("Relay ingest", requiresManagementKey: false);
         return builder;
@@ -100,6 +112,7 @@ public static class IngressServiceCollectionExtensions
         }
         app.MapServiceOpenApi();
         app.MapWebhooksApi();
+        app.MapPublishApi();
         if (!app.Environment.IsProduction())
         {
             app.MapDeliverySinkApi();

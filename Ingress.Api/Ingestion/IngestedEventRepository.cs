@@ -9,6 +9,8 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
 {
     // One statement for a whole batch, so one round trip and one implicit transaction (committed or not: safe to
     // retry): the raw webhooks, the normalized events, their queued jobs, two audit entries each and the outbox rows.
+    // A published event (POST /api/v1/events) is written the same way; its first audit entry is event.published,
+    // by the API key that published it, instead of webhook.received.
     // Each column comes as one array ($n, positional, so Npgsql sends the text as it is and the statement, the same
     // for every batch size, is prepared once per connection). ON CONFLICT on the idempotency key leaves a key already
     // stored out of every later insert. raw_body is the body's bytes as they came; raw_payload, its jsonb form for SQL,
@@ -20,11 +22,11 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
         WITH input AS (
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::bytea[],
                                  $10::boolean[], $11::text[], $12::timestamptz[], $13::text[], $14::text[], $15::timestamptz[], $16::jsonb[], $17::text[],
-                                 $18::text[], $19::jsonb[], $20::text[], $21::uuid[], $22::text[], $23::jsonb[], $24::text[]) WITH ORDINALITY
+                                 $18::text[], $19::jsonb[], $20::text[], $21::uuid[], $22::text[], $23::jsonb[], $24::text[], $25::text[]) WITH ORDINALITY
                 AS input (webhook_id, event_id, job_id, integration_id, provider, external_event_id, idempotency_key, request_headers, raw_body,
                           raw_body_fits_jsonb, source_ip, received_at, event_type, subject, occurred_at, normalized_payload, correlation_id,
                           outbox_message_type, outbox_payload, outbox_audit_entity_type, outbox_audit_entity_id, outbox_audit_action, outbox_audit_details, outbox_trace_parent,
-                          position)
+                          published_by, position)
         ), webhook AS (
             INSERT INTO webhook_events (id, integration_id, provider, external_event_id, idempotency_key, signature_valid, request_headers, raw_body, raw_payload, source_ip, received_at)
             SELECT webhook_id, integration_id, provider, external_event_id, idempotency_key, true, request_headers,
@@ -43,10 +45,11 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
             SELECT job_id, event_id, 'event-accepted', 'webhook', 'queued', 1, received_at, received_at
             FROM stored ORDER BY position
         ), audit AS (
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-            SELECT entry.entity_type, entry.entity_id, entry.action, entry.actor, entry.details, stored.received_at
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+            SELECT entry.entity_type, entry.entity_id, entry.action, entry.actor, entry.details, stored.received_at, stored.published_by
             FROM stored CROSS JOIN LATERAL (VALUES
-                (1, 'webhook_event', stored.webhook_id, 'webhook.received', stored.provider,
+                (1, 'webhook_event', stored.webhook_id, CASE WHEN stored.published_by IS NULL THEN 'webhook.received' ELSE 'event.published' END,
+                 coalesce(stored.published_by, stored.provider),
                  jsonb_build_object('provider', stored.provider, 'externalEventId', stored.external_event_id, 'idempotencyKey', stored.idempotency_key,
                                     'sourceIp', stored.source_ip, 'correlationId', stored.correlation_id)),
                 (2, 'normalized_event', stored.event_id, 'event.normalized', 'system',
@@ -73,9 +76,15 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>> WriteBatchAsync(IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
     {
-        var toWrite = IngestBatch.ToWrite(batch);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(InsertBatchSql, connection);
+        return await WriteBatchAsync(connection, null, batch, cancellationToken);
+    }
+
+    /// <summary>The same write on the caller's connection, inside its transaction when one is given (it commits).</summary>
+    public async Task<IReadOnlyList<StoredEvent>> WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewEvent> batch, CancellationToken cancellationToken)
+    {
+        var toWrite = IngestBatch.ToWrite(batch);
+        await using var command = new NpgsqlCommand(InsertBatchSql, connection, transaction);
         AddColumns(command, toWrite);
         var inserted = new HashSet<Guid>(toWrite.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -90,20 +99,20 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
         var notInserted = IngestBatch.KeysNotInserted(toWrite, inserted);
         var storedEventIds = notInserted.Length == 0
             ? new Dictionary<string, Guid>()
-            : await FindEventIdsAsync(connection, notInserted, cancellationToken);
+            : await FindEventIdsAsync(connection, transaction, notInserted, cancellationToken);
         return IngestBatch.Answer(batch, inserted, storedEventIds);
     }
 
     public async Task<Guid?> FindEventIdByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await FindEventIdsAsync(connection, [idempotencyKey], cancellationToken)).TryGetValue(idempotencyKey, out var eventId) ? eventId : null;
+        return (await FindEventIdsAsync(connection, null, [idempotencyKey], cancellationToken)).TryGetValue(idempotencyKey, out var eventId) ? eventId : null;
     }
 
-    private static async Task<Dictionary<string, Guid>> FindEventIdsAsync(NpgsqlConnection connection, string[] idempotencyKeys, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, Guid>> FindEventIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] idempotencyKeys, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<(string IdempotencyKey, Guid EventId)>(new CommandDefinition(
-            EventIdsByIdempotencyKeySql, new { idempotencyKeys }, cancellationToken: cancellationToken));
+            EventIdsByIdempotencyKeySql, new { idempotencyKeys }, transaction, cancellationToken: cancellationToken));
         return rows.ToDictionary(row => row.IdempotencyKey, row => row.EventId, StringComparer.Ordinal);
     }
 
@@ -134,6 +143,7 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
         Add(command, events, e => e.Outbox.AuditAction);
         Add(command, events, e => e.Outbox.AuditDetails, NpgsqlDbType.Jsonb);
         Add(command, events, e => e.Outbox.TraceParent);
+        Add(command, events, e => e.PublishedBy);
     }
 
     private static void Add<T>(NpgsqlCommand command, List<NewEvent> events, Func<NewEvent, T> column, NpgsqlDbType? elementType = null)

@@ -2,6 +2,10 @@ using Relay.Infrastructure.Messaging;
 
 namespace Relay.Ingress.Api.Ingestion;
 
+/// <param name="PublishedBy">
+/// The API key that published the event through <c>POST /api/v1/events</c> (audited <c>event.published</c> by it);
+/// null for a provider's webhook (audited <c>webhook.received</c>).
+/// </param>
 public sealed record NewEvent(
     Guid WebhookId,
     Guid EventId,
@@ -20,4 +24,5 @@ public sealed record NewEvent(
     DateTimeOffset OccurredAt,
     string NormalizedPayload,
     string CorrelationId,
-    OutboxEntry Outbox);
+    OutboxEntry Outbox,
+    string? PublishedBy = null);

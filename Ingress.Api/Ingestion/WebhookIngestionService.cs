@@ -37,24 +37,11 @@ public sealed partial class WebhookIngestionService(
     IOptions<IngressOptions> options,
     ILogger<WebhookIngestionService> logger)
 {
-    // Headers that carry credentials for any provider or for Relay itself; never stored.
-    private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-internal-api-key", "x-api-key",
-    };
-    // Headers of the hop from the gateway, not of the provider's request: hop-by-hop headers, what the forwarded-headers
-    // step left behind, and the gateway's own trace context.
-    private static readonly HashSet<string> NotFromTheProvider = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "x-original-for", "x-original-host", "x-original-proto", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-prefix",
-        "traceparent", "tracestate", "baggage",
-    };
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
     // How often a failed credential check may re-read a cached integration from the database.
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, IWebhookProvider> providersByName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
-    private readonly HashSet<string> redactedHeaders = new(AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> redactedHeaders = new(StoredRequestHeaders.AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
     // When each provider's integration was last re-read after a failed check (one entry per provider adapter).
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastRechecks = new(StringComparer.Ordinal);
 
@@ -178,7 +165,7 @@ public sealed partial class WebhookIngestionService(
             Provider: provider,
             ExternalEventId: normalized.ExternalEventId,
             IdempotencyKey: idempotencyKey,
-            RequestHeaders: SerializeHeaders(webhook.Headers, sourceIpText),
+            RequestHeaders: StoredRequestHeaders.Serialize(webhook.Headers, sourceIpText, redactedHeaders),
             RawBody: webhook.Body,
             RawBodyFitsJsonb: JsonbInspector.Inspect(webhook.Body).Storable,
             SourceIp: sourceIpText,
@@ -264,31 +251,6 @@ public sealed partial class WebhookIngestionService(
             return new IntegrationCredentials(integration.Id, secret);
         }
         return new IntegrationCredentials(integration.Id, secret, secretProtector.Unprotect(previous, SecretPurposes.IntegrationSecret), expiresAt);
-    }
-
-    /// <summary>
-    /// The provider's request as it reached the gateway: its headers with credentials redacted, the host it called
-    /// (restored from X-Forwarded-Host before this runs) and its address as <c>x-forwarded-for</c>.
-    /// </summary>
-    private string SerializeHeaders(IHeaderDictionary headers, string? sourceIp)
-    {
-        var namedByConnection = headers.Connection.SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-        var dropped = new HashSet<string>(NotFromTheProvider.Concat(namedByConnection), StringComparer.OrdinalIgnoreCase);
-        var stored = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in headers)
-        {
-            if (dropped.Contains(name))
-            {
-                continue;
-            }
-            var key = name.ToLowerInvariant();
-            stored[key] = redactedHeaders.Contains(key) ? "[REDACTED]" : value.ToString();
-        }
-        if (sourceIp is not null)
-        {
-            stored["x-forwarded-for"] = sourceIp;
-        }
-        return JsonSerializer.Serialize(stored, JsonSerializerOptions.Web);
     }
 
     private sealed record CachedIntegration(IntegrationCredentials? Credentials, DateTimeOffset LoadedAt);

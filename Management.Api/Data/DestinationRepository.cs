@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Security.ApiKeys;
 using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Queries;
 
@@ -12,7 +13,7 @@ namespace Relay.Management.Api.Data;
 /// <c>DestinationResumed</c> outbox row) in one transaction; reads join the integration (the default destination's
 /// URL) and <c>destination_health</c>, which Delivery.Worker writes.
 /// </summary>
-public sealed class DestinationRepository(NpgsqlDataSource dataSource)
+public sealed class DestinationRepository(NpgsqlDataSource dataSource, ActingApiKey actingKey)
 {
     public const string AuditEntityType = "destination";
 
@@ -42,8 +43,8 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
 
     private const string AuditSql =
         """
-        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-        VALUES ('destination', @Id, @Action, @Actor, CAST(@Details AS jsonb), @Now)
+        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+        VALUES ('destination', @Id, @Action, @Actor, CAST(@Details AS jsonb), @Now, @ApiKeyId)
         """;
 
     public async Task<DestinationView<SigningSecretView>?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            AuditSql, new { Id = id, Action = action, Actor = actor, Details = Json(details), Now = now }, cancellationToken: cancellationToken));
+            AuditSql, new { Id = id, Action = action, Actor = actor, Details = Json(details), Now = now, ApiKeyId = actingKey.Id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>An integration's destinations, oldest first (new ones join the end); null when the integration does not exist.</summary>
@@ -129,7 +130,7 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
                 destination.Id, destination.IntegrationId, settings.Url, settings.Description, settings.EventTypes, settings.PayloadFilter,
                 settings.Headers, settings.TimeoutSeconds, settings.MaxAttempts, settings.RetryScheduleMs, settings.RetryJitterPercent,
                 settings.MaxRetryDelayMs, settings.RateLimitPerSecond, settings.Paused, destination.EncryptedSigningSecret,
-                Now = destination.CreatedAt, Action = "destination.created", destination.Actor, Details = destination.AuditDetails,
+                Now = destination.CreatedAt, Action = "destination.created", destination.Actor, Details = destination.AuditDetails, ApiKeyId = actingKey.Id,
             },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
@@ -228,7 +229,7 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
             UPDATE destinations SET deleted_at = @Now, updated_at = @Now WHERE id = @Id;
             {AuditSql};
             """,
-            new { Id = id, Now = now, Action = "destination.deleted", Actor = actor, Details = Json(new { destination.IntegrationId }) },
+            new { Id = id, Now = now, Action = "destination.deleted", Actor = actor, Details = Json(new { destination.IntegrationId }), ApiKeyId = actingKey.Id },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return DestinationWrite.Done;
@@ -323,7 +324,7 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
     private static DateTimeOffset ResumeTime(DateTimeOffset now, DateTime? disabledAt) =>
         disabledAt is { } at && new DateTimeOffset(at, TimeSpan.Zero) > now ? new DateTimeOffset(at, TimeSpan.Zero) : now;
 
-    private static async Task RecordResumeAsync(
+    private async Task RecordResumeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string actor, bool wasPaused, DateTime? disabledAt, DateTimeOffset resumedAt,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -332,10 +333,10 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql, outbox, transaction, cancellationToken: cancellationToken));
     }
 
-    private static Task AuditAsync(
+    private Task AuditAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string action, string actor, object details, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            AuditSql, new { Id = id, Action = action, Actor = actor, Details = Json(details), Now = now }, transaction, cancellationToken: cancellationToken));
+            AuditSql, new { Id = id, Action = action, Actor = actor, Details = Json(details), Now = now, ApiKeyId = actingKey.Id }, transaction, cancellationToken: cancellationToken));
 
     private static string Json(object value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
 

@@ -3,6 +3,7 @@ using Dapper;
 using Npgsql;
 using Relay.Contracts;
 using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Security.ApiKeys;
 
 namespace Relay.Management.Api.Data;
 
@@ -10,7 +11,7 @@ namespace Relay.Management.Api.Data;
 /// Recoveries of a destination's failed deliveries: requested here (the row, its audit entry and the
 /// <see cref="DestinationRecoveryRequested"/> outbox row in one transaction), carried out by Delivery.Worker.
 /// </summary>
-public sealed class RecoveryRepository(NpgsqlDataSource dataSource)
+public sealed class RecoveryRepository(NpgsqlDataSource dataSource, ActingApiKey actingKey)
 {
     private const string Columns =
         """
@@ -39,9 +40,9 @@ public sealed class RecoveryRepository(NpgsqlDataSource dataSource)
         }
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-            VALUES ('destination', @destinationId, 'destination.recovery_requested', @requestedBy, CAST(@details AS jsonb), @now)
-            """, new { destinationId, requestedBy, now, details = JsonSerializer.Serialize(new { recoveryId = id, since }, JsonSerializerOptions.Web) },
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+            VALUES ('destination', @destinationId, 'destination.recovery_requested', @requestedBy, CAST(@details AS jsonb), @now, @apiKeyId)
+            """, new { destinationId, requestedBy, now, details = JsonSerializer.Serialize(new { recoveryId = id, since }, JsonSerializerOptions.Web), apiKeyId = actingKey.Id },
             transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql,
             OutboxEntry.For(new DestinationRecoveryRequested(id, destinationId, since, requestedBy)), transaction, cancellationToken: cancellationToken));

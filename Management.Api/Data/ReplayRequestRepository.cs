@@ -1,12 +1,13 @@
 using Dapper;
 using Npgsql;
 using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Security.ApiKeys;
 using Relay.Management.Api.Queries;
 
 namespace Relay.Management.Api.Data;
 
 /// <summary>Replay requests: written with their job, audit entry and outbox message in one transaction.</summary>
-public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
+public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource, ActingApiKey actingKey)
 {
     public const string QueueName = "replay-requested";
 
@@ -19,8 +20,8 @@ public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
         VALUES (@Id, @EventId, @RequestedBy, @Reason, 'queued', @RequestedAt);
         INSERT INTO processing_jobs (id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, created_at)
         VALUES (@JobId, @EventId, @QueueName, 'replay', 'queued', @AttemptNo, @RequestedAt, @RequestedAt);
-        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-        VALUES ('replay_request', @Id, 'replay.requested', @RequestedBy, CAST(@ReplayAuditDetails AS jsonb), @RequestedAt);
+        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+        VALUES ('replay_request', @Id, 'replay.requested', @RequestedBy, CAST(@ReplayAuditDetails AS jsonb), @RequestedAt, @ApiKeyId);
         """;
 
     /// <summary>
@@ -50,6 +51,7 @@ public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource)
             QueueName,
             AttemptNo = processingAttempts.Value + 1,
             ReplayAuditDetails = request.AuditDetails,
+            ApiKeyId = actingKey.Id,
         });
         parameters.AddDynamicParams(request.Outbox);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql + OutboxEntry.InsertSql, parameters, transaction, cancellationToken: cancellationToken));

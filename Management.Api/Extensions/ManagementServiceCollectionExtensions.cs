@@ -7,6 +7,7 @@ using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
 using Relay.Infrastructure.Security.Outbound;
+using Relay.Management.Api.ApiKeys;
 using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Apis;
 using Relay.Management.Api.Data;
@@ -23,7 +24,7 @@ public static class ManagementServiceCollectionExtensions
 
     public static IHostApplicationBuilder AddManagementServices(this WebApplicationBuilder builder)
     {
-        // First, so a missing or weak key stops the service before it touches anything else.
+        // First, so a missing or weak key stops the service before it touches anything else. Also the API keys it bootstraps.
         builder.AddManagementKeyCheck();
 
         builder.AddRelayDatabase();
@@ -60,6 +61,7 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<DestinationRepository>();
         builder.Services.AddSingleton<DestinationService>();
         builder.Services.AddSingleton<RecoveryRepository>();
+        builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddHostedService<DefaultDestinationBackfill>();
         builder.AddServiceOpenApi("Relay management", requiresManagementKey: true);
         return builder;
@@ -77,6 +79,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapReplaysApi();
         app.MapDestinationsApi();
         app.MapDestinationOperationsApi();
+        app.MapApiKeysApi();
         return app;
     }
 }

@@ -11,13 +11,13 @@ public static class IntegrationFields
     public const int MaxSecretLength = 500;
     public const int MaxCallbackUrlLength = 2000;
 
-    /// <summary>One of <see cref="SupportedProviders.All"/>, lower-cased as ingest reads provider keys.</summary>
+    /// <summary>One of <see cref="SupportedProviders.Integrations"/>, lower-cased as ingest reads provider keys.</summary>
     public static string? Provider(JsonFields body)
     {
         var provider = body.Text("provider", 1, 50, required: true)?.ToLowerInvariant();
-        if (provider is not null && !SupportedProviders.IsSupported(provider))
+        if (provider is not null && !SupportedProviders.CanHaveIntegration(provider))
         {
-            body.Fail("provider", $"must be one of: {string.Join(", ", SupportedProviders.All)}");
+            body.Fail("provider", $"must be one of: {string.Join(", ", SupportedProviders.Integrations)}");
             return null;
         }
         return provider;

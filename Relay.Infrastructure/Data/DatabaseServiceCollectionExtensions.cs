@@ -65,6 +65,9 @@ public static class DatabaseServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<DatabaseRetry>();
         builder.Services.AddSingleton<Integrations.IntegrationRepository>();
+        // Audit entries written while handling a request name the API key it was authenticated with.
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddSingleton<Security.ApiKeys.ActingApiKey>();
         if (applyMigrations)
         {
             builder.Services.AddSingleton<DatabaseMigrator>();

@@ -18,6 +18,8 @@ public sealed class ApiError(int statusCode, string code, string message, object
 
     public static ApiError Validation(string message, object? details = null) => new(StatusCodes.Status400BadRequest, ErrorCodes.Validation, message, details);
     public static ApiError Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message);
+    public static ApiError Forbidden(string message, string requiredScope) =>
+        new(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, message, new { requiredScope });
     public static ApiError NotFound(string message) => new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, message);
     public static ApiError Conflict(string message, object? details = null) => new(StatusCodes.Status409Conflict, ErrorCodes.Conflict, message, details);
     public static ApiError RateLimited(string message, object? details = null) => new(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, message, details);

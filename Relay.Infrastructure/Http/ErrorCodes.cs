@@ -4,8 +4,12 @@ public static class ErrorCodes
 {
     public const string Validation = "VALIDATION_ERROR";
     public const string Unauthorized = "UNAUTHORIZED";
+    /// <summary>403: the key is valid but lacks the scope the request needs.</summary>
+    public const string Forbidden = "FORBIDDEN";
     public const string NotFound = "NOT_FOUND";
     public const string Conflict = "CONFLICT";
+    /// <summary>422: an <c>Idempotency-Key</c> already used for a request with a different body.</summary>
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RateLimited = "RATE_LIMITED";

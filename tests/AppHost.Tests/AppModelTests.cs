@@ -98,7 +98,8 @@ public sealed class AppModelTests(ContainerModelFixture app) : IClassFixture<Con
 
     [Theory]
     [InlineData("gateway", false, false)]
-    [InlineData("ingress-api", false, true)]
+    // Ingress reads the management key since the publish API takes it as the bootstrap admin.
+    [InlineData("ingress-api", true, true)]
     [InlineData("management-api", true, true)]
     [InlineData("delivery-worker", false, true)]
     [InlineData("replay-worker", false, false)]

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Relay.Infrastructure.Security.ApiKeys;
 
 namespace Relay.Infrastructure.Data.Integrations;
 
 /// <summary>
 /// Integrations and the writes that come with them (the default destination, audit entries), each all or nothing.
 /// Every read sees live integrations only: a deleted one is gone for ingest and management alike, while the events
-/// that came through it keep pointing at it.
+/// that came through it keep pointing at it. Audit entries name the API key of the request that made the change.
 /// </summary>
-public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
+public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApiKey actingKey)
 {
     private const string RowColumns =
         """
@@ -92,11 +93,11 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
                 INSERT INTO destinations (id, integration_id, is_default, signing_secret, created_at, updated_at)
                 SELECT @DefaultDestinationId, id, true, @EncryptedSigningSecret, @CreatedAt, @CreatedAt FROM i
             ), audit AS (
-                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-                SELECT 'integration', id, 'integration.created', @Actor, CAST(@AuditDetails AS jsonb), @CreatedAt FROM i
+                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+                SELECT 'integration', id, 'integration.created', @Actor, CAST(@AuditDetails AS jsonb), @CreatedAt, @ApiKeyId FROM i
             )
             SELECT {RowColumns}, @DefaultDestinationId AS default_destination_id FROM i
-            """, integration, cancellationToken: cancellationToken));
+            """, WithApiKey(integration), cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -166,11 +167,11 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
                 WHERE i.id = @id AND i.deleted_at IS NULL
                 RETURNING {Columns}
             ), audit AS (
-                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-                SELECT 'integration', id, 'integration.secret_rotated', @actor, CAST(@auditDetails AS jsonb), @now FROM rotated
+                INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+                SELECT 'integration', id, 'integration.secret_rotated', @actor, CAST(@auditDetails AS jsonb), @now, @apiKeyId FROM rotated
             )
             SELECT * FROM rotated
-            """, new { id, encryptedSecret, previousValidUntil, actor, auditDetails, now }, cancellationToken: cancellationToken));
+            """, new { id, encryptedSecret, previousValidUntil, actor, auditDetails, now, apiKeyId = actingKey.Id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -187,16 +188,23 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource)
                 WHERE id = @id AND deleted_at IS NULL
                 RETURNING id, provider, name
             )
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-            SELECT 'integration', id, 'integration.deleted', @actor, jsonb_build_object('provider', provider, 'name', name), @now FROM deleted
-            """, new { id, actor, now }, cancellationToken: cancellationToken));
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+            SELECT 'integration', id, 'integration.deleted', @actor, jsonb_build_object('provider', provider, 'name', name), @now, @apiKeyId FROM deleted
+            """, new { id, actor, now, apiKeyId = actingKey.Id }, cancellationToken: cancellationToken));
         return deleted == 1;
     }
 
-    private static Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string action, string actor, string details, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string action, string actor, string details, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-            VALUES ('integration', @id, @action, @actor, CAST(@details AS jsonb), @now)
-            """, new { id, action, actor, details, now }, transaction, cancellationToken: cancellationToken));
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+            VALUES ('integration', @id, @action, @actor, CAST(@details AS jsonb), @now, @apiKeyId)
+            """, new { id, action, actor, details, now, apiKeyId = actingKey.Id }, transaction, cancellationToken: cancellationToken));
+
+    private DynamicParameters WithApiKey(object parameters)
+    {
+        var withKey = new DynamicParameters(parameters);
+        withKey.Add("ApiKeyId", actingKey.Id, System.Data.DbType.String);
+        return withKey;
+    }
 }

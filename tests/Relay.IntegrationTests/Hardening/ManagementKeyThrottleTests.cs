@@ -171,6 +171,41 @@ public sealed class ManagementKeyThrottleTests(ManagementThrottleCluster cluster
         }
     }
 
+    [Fact]
+    public async Task Wrong_api_keys_count_toward_the_throttle_and_a_valid_key_refused_for_its_scope_does_not()
+    {
+        var readOnly = await ApiKeys.ApiKeyClient.CreateAsync(cluster, ["read"]);
+        using var scopeRefused = cluster.ClientFrom("127.0.0.9", readOnly.Key);
+        for (var attempt = 1; attempt <= ManagementThrottleCluster.MaxFailures + 2; attempt++)
+        {
+            using var forbidden = await scopeRefused.PostAsync("/api/v1/integrations", Webhooks.Json("{}"));
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+        using var stillAllowed = await scopeRefused.GetAsync("/api/v1/integrations");
+        Assert.Equal(HttpStatusCode.OK, stillAllowed.StatusCode);
+
+        // Well-formed keys that were never issued, one in each header the key may come in.
+        using var guesser = cluster.ClientFrom("127.0.0.10");
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 1; attempt <= ManagementThrottleCluster.MaxFailures + 1; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/integrations");
+            var guess = $"rly_{Guid.NewGuid():N}_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))}";
+            if (attempt % 2 == 0)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", guess);
+            }
+            else
+            {
+                request.Headers.Add("x-internal-api-key", guess);
+            }
+            using var response = await guesser.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+        Assert.True(statuses.Take(ManagementThrottleCluster.MaxFailures).All(status => status == HttpStatusCode.Unauthorized), string.Join(", ", statuses));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
     /// <summary>Leaves the cluster as the other tests expect it: Management.Api reconnected and counting in Redis again.</summary>
     private async Task WaitUntilCountingInRedisAsync()
     {

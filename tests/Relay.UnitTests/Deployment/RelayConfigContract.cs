@@ -34,7 +34,8 @@ internal static class RelayConfigContract
             Optional: [RateLimitPermitsPerMinute]),
         new("ingress-api", "Ingress.Api",
             Required: [.. ConnectionStrings, EncryptionKey],
-            Optional: [RateLimitPermitsPerMinute, IngressTrustedProxies]),
+            // The publish API takes the management key as the bootstrap admin when it is given one.
+            Optional: [RateLimitPermitsPerMinute, IngressTrustedProxies, ManagementApiKey]),
         new("management-api", "Management.Api",
             Required: [.. ConnectionStrings, ManagementApiKey, EncryptionKey],
             Optional: [OutboundAllowedHost]),
