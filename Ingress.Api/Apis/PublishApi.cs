@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Http;
+using Relay.Infrastructure.Http.OpenApi;
 using Relay.Infrastructure.Security.ApiKeys;
 using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Ingestion;
@@ -21,7 +22,8 @@ public static class PublishApi
     public static IEndpointRouteBuilder MapPublishApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/events", PublishEvent).WithName(nameof(PublishEvent)).WithTags("Events")
-            .WithSummary("Publishes an event to an integration's destinations; Idempotency-Key makes a retry safe for 24 h");
+            .WithSummary("Publishes an event to an integration's destinations; Idempotency-Key makes a retry safe for 24 h")
+            .RequireKeyInDocument();
         return app;
     }
 

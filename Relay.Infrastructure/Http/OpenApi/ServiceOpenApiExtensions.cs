@@ -16,11 +16,12 @@ public static class ServiceOpenApiExtensions
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/" + DocumentName + ".json";
 
-    /// <summary>The management routes' credential: the bootstrap key or an API key in this header.</summary>
+    /// <summary>The management routes' credential, the bootstrap key or an API key, in either of two places.</summary>
     public const string ManagementKeyScheme = "managementKey";
     public const string ManagementKeyHeader = "x-internal-api-key";
+    public const string BearerScheme = "bearer";
 
-    /// <param name="requiresManagementKey">Every route of the service needs <see cref="ManagementKeyHeader"/>.</param>
+    /// <param name="requiresManagementKey">Every route of the service needs a key; else only those marked <see cref="RequireKeyInDocument"/>.</param>
     public static IHostApplicationBuilder AddServiceOpenApi(this IHostApplicationBuilder builder, string title, bool requiresManagementKey)
     {
         builder.Services.AddOpenApi(DocumentName, options => options.AddDocumentTransformer((document, _, _) =>
@@ -28,23 +29,44 @@ public static class ServiceOpenApiExtensions
             document.Info = new OpenApiInfo { Title = title, Version = DocumentName };
             // The address this service was asked on is an internal one; the gateway states the public address.
             document.Servers = [];
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ManagementKeyScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ManagementKeyHeader,
+                Description = "The management key or an API key (rly_…)",
+            };
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (rly_…) or the management key as a bearer token",
+            };
             if (requiresManagementKey)
             {
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[ManagementKeyScheme] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.ApiKey,
-                    In = ParameterLocation.Header,
-                    Name = ManagementKeyHeader,
-                    Description = "The management key",
-                };
-                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ManagementKeyScheme, document)] = [] }];
+                document.Security = KeyRequirements(document);
             }
             return Task.CompletedTask;
         }));
         return builder;
     }
+
+    /// <summary>Marks one route of a service whose other routes need no key (publishing, on Ingress).</summary>
+    public static RouteHandlerBuilder RequireKeyInDocument(this RouteHandlerBuilder route) =>
+        route.AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            operation.Security = KeyRequirements(context.Document!);
+            return Task.CompletedTask;
+        });
+
+    // Either credential will do: two requirements, each naming one scheme.
+    private static List<OpenApiSecurityRequirement> KeyRequirements(OpenApiDocument document) =>
+    [
+        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ManagementKeyScheme, document)] = [] },
+        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+    ];
 
     public static IEndpointConventionBuilder MapServiceOpenApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -64,13 +64,15 @@ public sealed class PublicApiDocumentTests(RelayCluster cluster)
     }
 
     [Fact]
-    public async Task Management_operations_state_the_management_key_and_webhooks_do_not()
+    public async Task Management_and_publish_operations_state_the_key_and_webhooks_do_not()
     {
         var document = await PublicDocument();
 
         Assert.Equal("x-internal-api-key", document["components"]!["securitySchemes"]!["managementKey"]!["name"]!.GetValue<string>());
         Assert.NotNull(document["paths"]!["/api/v1/events/{id}"]!["get"]!["security"]);
         Assert.Null(document["paths"]!["/api/v1/webhooks/{provider}"]!["post"]!["security"]);
+        // Publishing goes to Ingress, whose other route needs no key.
+        Assert.Equal(2, document["paths"]!["/api/v1/events"]!["post"]!["security"]!.AsArray().Count);
     }
 
     [Fact]
