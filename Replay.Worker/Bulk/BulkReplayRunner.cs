@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Relay.Contracts;
 using Relay.Infrastructure.Data;
@@ -27,6 +28,8 @@ public sealed class BulkReplayRunner(
     internal const int MaxPermanentFailures = 3;
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private static readonly ActivitySource ActivitySource = new("Relay.Replay");
 
     // Unique per process, so a restarted worker never mistakes its predecessor's lease for its own.
     private readonly string owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -77,8 +80,12 @@ public sealed class BulkReplayRunner(
                 BulkReplayPage page;
                 try
                 {
+                    // The page's trace is stored with its EventReplayed messages, so each replayed delivery joins it.
+                    using var activity = ActivitySource.StartActivity("bulk replay page");
+                    activity?.SetTag("relay.bulk_replay_id", job.Id);
                     page = await repository.ReplayPageAsync(job.Id, owner, pageSize, lease,
                         replayed => new EventReplayed(replayed.EventId, replayed.ReplayRequestId, replayed.CorrelationId, timeProvider.GetUtcNow()), stoppingToken);
+                    activity?.SetTag("relay.bulk_replay.events", page.Count);
                     failures = 0;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
