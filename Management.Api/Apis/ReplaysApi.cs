@@ -67,7 +67,7 @@ public static class ReplaysApi
     }
 
     /// <summary>The gateway's request id ties the replay request to its delivery and the logs.</summary>
-    private static string CorrelationIdOf(HttpContext context)
+    internal static string CorrelationIdOf(HttpContext context)
     {
         var requestId = context.Request.Headers["x-request-id"].ToString();
         return requestId.Length is > 0 and <= 128 ? requestId : Guid.NewGuid().ToString();

@@ -65,8 +65,7 @@ internal sealed class SqlFilter
     }
 
     /// <summary>A LIKE pattern matching <paramref name="text"/> anywhere, its own wildcards taken literally (ESCAPE '\').</summary>
-    public static string Contains(string text) =>
-        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+    public static string Contains(string text) => Relay.Infrastructure.Data.LikePattern.Contains(text);
 
     public static string Direction(Queries.SortDirection direction) => direction == Queries.SortDirection.Asc ? "ASC" : "DESC";
 }

@@ -5,6 +5,7 @@ using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Http.OpenApi;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Replays;
 using Relay.Infrastructure.Security;
 using Relay.Infrastructure.Security.Outbound;
 using Relay.Management.Api.ApiKeys;
@@ -35,7 +36,7 @@ public static class ManagementServiceCollectionExtensions
         builder.AddRelayOutboundProtection();
         // Counts failed management key attempts (shared by the replicas); /health reports it like every service.
         builder.AddRelayRedis();
-        // Publishes ReplayRequested, DestinationResumed and DestinationRecoveryRequested through the outbox, and asks
+        // Publishes ReplayRequested, BulkReplayRequested, DestinationResumed and DestinationRecoveryRequested through the outbox, and asks
         // Delivery.Worker for test sends (request and response); this service has no consumers.
         builder.AddRelayMessaging(bus => bus.AddRequestClient<DestinationTestRequested>(RequestTimeout.After(s: (int)DestinationOperationsApi.TestSendTimeout.TotalSeconds)));
         builder.AddRelayOutbox();
@@ -56,6 +57,12 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<AuditEntryRepository>();
         builder.Services.AddSingleton<ReplayRequestRepository>();
         builder.Services.AddSingleton<ReplayService>();
+        builder.Services.AddOptions<BulkReplayOptions>()
+            .BindConfiguration(BulkReplayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<BulkReplayRepository>();
+        builder.Services.AddSingleton<BulkReplayService>();
         builder.Services.AddSingleton<IntegrationService>();
         builder.Services.AddSingleton<CallbackUrlCheck>();
         builder.Services.AddSingleton<DestinationRepository>();
@@ -77,6 +84,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapDeliveriesApi();
         app.MapAuditEntriesApi();
         app.MapReplaysApi();
+        app.MapBulkReplaysApi();
         app.MapDestinationsApi();
         app.MapDestinationOperationsApi();
         app.MapApiKeysApi();

@@ -17,6 +17,28 @@ public sealed record OutboxEntry(string MessageType, string Payload, string? Aud
         VALUES (@MessageType, CAST(@Payload AS jsonb), @AuditEntityType, @AuditEntityId, @AuditAction, CAST(@AuditDetails AS jsonb), @TraceParent)
         """;
 
+    /// <summary>Many rows in one statement, in order, from the arrays of <see cref="ManyParameters"/>.</summary>
+    public const string InsertManySql =
+        """
+        INSERT INTO outbox_messages (message_type, payload, audit_entity_type, audit_entity_id, audit_action, audit_details, trace_parent)
+        SELECT m.message_type, CAST(m.payload AS jsonb), m.audit_entity_type, m.audit_entity_id, m.audit_action, CAST(m.audit_details AS jsonb), m.trace_parent
+        FROM unnest(@OutboxMessageTypes, @OutboxPayloads, @OutboxAuditEntityTypes, @OutboxAuditEntityIds, @OutboxAuditActions, @OutboxAuditDetails, @OutboxTraceParents)
+            WITH ORDINALITY AS m (message_type, payload, audit_entity_type, audit_entity_id, audit_action, audit_details, trace_parent, ord)
+        ORDER BY m.ord
+        """;
+
+    /// <summary>The parameters of <see cref="InsertManySql"/> (names starting with <c>Outbox</c>, to sit beside a statement's own).</summary>
+    public static object ManyParameters(IReadOnlyList<OutboxEntry> entries) => new
+    {
+        OutboxMessageTypes = entries.Select(entry => entry.MessageType).ToArray(),
+        OutboxPayloads = entries.Select(entry => entry.Payload).ToArray(),
+        OutboxAuditEntityTypes = entries.Select(entry => entry.AuditEntityType).ToArray(),
+        OutboxAuditEntityIds = entries.Select(entry => entry.AuditEntityId).ToArray(),
+        OutboxAuditActions = entries.Select(entry => entry.AuditAction).ToArray(),
+        OutboxAuditDetails = entries.Select(entry => entry.AuditDetails).ToArray(),
+        OutboxTraceParents = entries.Select(entry => entry.TraceParent).ToArray(),
+    };
+
     /// <summary>The row for <paramref name="message"/>, in the trace of the current activity (the request or message being handled).</summary>
     public static OutboxEntry For<TMessage>(TMessage message, OutboxAudit? audit = null) where TMessage : class =>
         new(typeof(TMessage).Name,

@@ -16,7 +16,7 @@ public sealed class ReplayDispatchService(ReplayRepository repository, OutboxSig
     {
         // The replay's correlation id (from the operator's request) follows the dispatch; deliveries keep the event's own.
         var correlationId = request.CorrelationId;
-        var result = await repository.DispatchAsync(request.ReplayRequestId, (eventId, _) =>
+        var result = await repository.DispatchAsync(request.ReplayRequestId, eventId =>
             (OutboxEntry.For(new EventReplayed(eventId, request.ReplayRequestId, correlationId, timeProvider.GetUtcNow())),
              JsonSerializer.Serialize(new { replayRequestId = request.ReplayRequestId, correlationId }, JsonSerializerOptions.Web)), cancellationToken);
 

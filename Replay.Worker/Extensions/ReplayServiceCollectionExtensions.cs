@@ -3,6 +3,8 @@ using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Redis;
+using Relay.Infrastructure.Replays;
+using Relay.Replay.Worker.Bulk;
 using Relay.Replay.Worker.Consumers;
 using Relay.Replay.Worker.Dispatch;
 using Relay.Replay.Worker.Persistence;
@@ -16,7 +18,11 @@ public static class ReplayServiceCollectionExtensions
     {
         builder.AddRelayDatabase();
         builder.AddRelayRedis();
-        builder.AddRelayMessaging(consumers => consumers.AddConsumer<ReplayRequestedConsumer, ReplayRequestedConsumerDefinition>());
+        builder.AddRelayMessaging(consumers =>
+        {
+            consumers.AddConsumer<ReplayRequestedConsumer, ReplayRequestedConsumerDefinition>();
+            consumers.AddConsumer<BulkReplayRequestedConsumer, BulkReplayRequestedConsumerDefinition>();
+        });
         builder.AddRelayOutbox();
 
         builder.Services.AddSingleton<ReplayRepository>();
@@ -26,6 +32,14 @@ public static class ReplayServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<StaleReplaySweeper>();
+
+        builder.Services.AddOptions<BulkReplayOptions>()
+            .BindConfiguration(BulkReplayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<BulkReplayRepository>();
+        builder.Services.AddSingleton<BulkReplayWakeup>();
+        builder.Services.AddHostedService<BulkReplayRunner>();
         return builder;
     }
 

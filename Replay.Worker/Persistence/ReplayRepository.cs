@@ -16,43 +16,11 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
         RETURNING normalized_event_id AS event_id, requested_by
         """;
 
-    // A fresh delivery run: pending, and to be fanned out again by Delivery.Worker (on EventReplayed, or by its
-    // sweep if that message is lost), which restarts the deliveries to the destinations that match now with a
-    // fresh retry budget and drops their leases (an attempt still in flight then has its outcome discarded).
-    private const string ResetEventSql =
-        """
-        UPDATE normalized_events SET
-            status = 'pending', next_attempt_at = now(), attempt_budget_start = processing_attempts, fanned_out_at = NULL,
-            lease_id = NULL, lease_expires_at = NULL, replay_request_id = @ReplayRequestId, updated_at = now()
-        WHERE id = @EventId
-        RETURNING correlation_id
-        """;
-
-    // What the replay supersedes: jobs of the previous run that will never run (a queued retry, a job left running
-    // by an attempt whose outcome is now discarded), except this replay's own job; and an earlier replay request
-    // whose run had not finished. The dispatch is audited against the event, as the seed does, so the event's own
-    // trail (GET /audit-entries?entityId={eventId}) shows who replayed it and when.
-    private const string SupersedeSql =
-        """
-        UPDATE processing_jobs SET status = 'failed', completed_at = now(), error_message = 'Superseded by replay ' || @ReplayRequestId::text
-        WHERE normalized_event_id = @EventId AND status IN ('queued', 'running')
-          AND id IS DISTINCT FROM (
-              SELECT id FROM processing_jobs
-              WHERE normalized_event_id = @EventId AND triggered_by = 'replay' AND status = 'queued'
-              ORDER BY created_at DESC, id DESC LIMIT 1);
-
-        UPDATE replay_requests SET status = 'failed', processed_at = now(), failure_reason = 'Superseded by replay ' || @ReplayRequestId::text
-        WHERE normalized_event_id = @EventId AND status = 'dispatched' AND id <> @ReplayRequestId;
-
-        INSERT INTO audit_entries (entity_type, entity_id, action, actor, details)
-        VALUES ('normalized_event', @EventId, 'replay.dispatched', @RequestedBy, CAST(@AuditDetails AS jsonb));
-        """;
-
     private const string MarkFailedSql =
         "UPDATE replay_requests SET status = 'failed', processed_at = now(), failure_reason = 'Event not found' WHERE id = @ReplayRequestId";
 
-    /// <param name="outbox">Builds the <c>EventReplayed</c> outbox row from the event id and its correlation id.</param>
-    public async Task<ReplayDispatchResult> DispatchAsync(Guid replayRequestId, Func<Guid, string, (OutboxEntry Outbox, string AuditDetails)> outbox, CancellationToken cancellationToken)
+    /// <param name="outbox">Builds the <c>EventReplayed</c> outbox row and the <c>replay.dispatched</c> audit details from the event id.</param>
+    public async Task<ReplayDispatchResult> DispatchAsync(Guid replayRequestId, Func<Guid, (OutboxEntry Outbox, string AuditDetails)> outbox, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -64,18 +32,21 @@ public sealed class ReplayRepository(NpgsqlDataSource dataSource)
             return ReplayDispatchResult.AlreadyHandled;
         }
 
-        var correlationId = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            ResetEventSql, new { ReplayRequestId = replayRequestId, request.EventId }, transaction, cancellationToken: cancellationToken));
-        if (correlationId is null)
+        var eventIds = new[] { request.EventId };
+        var replayRequestIds = new[] { replayRequestId };
+        var reset = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            ReplayDispatchSql.ResetEvents, new { EventIds = eventIds, ReplayRequestIds = replayRequestIds }, transaction, cancellationToken: cancellationToken));
+        if (reset is null)
         {
             await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { ReplayRequestId = replayRequestId }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             return ReplayDispatchResult.EventNotFound;
         }
 
-        var (entry, auditDetails) = outbox(request.EventId, correlationId);
+        var (entry, auditDetails) = outbox(request.EventId);
         await connection.ExecuteAsync(new CommandDefinition(
-            SupersedeSql, new { ReplayRequestId = replayRequestId, request.EventId, request.RequestedBy, AuditDetails = auditDetails }, transaction, cancellationToken: cancellationToken));
+            ReplayDispatchSql.Supersede, new { EventIds = eventIds, ReplayRequestIds = replayRequestIds, request.RequestedBy, AuditDetails = new[] { auditDetails } },
+            transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(OutboxEntry.InsertSql, entry, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return ReplayDispatchResult.Dispatched;
