@@ -4,6 +4,7 @@ using Npgsql;
 using Relay.Contracts;
 using Relay.Infrastructure.Messaging;
 using Relay.Infrastructure.Replays;
+using Relay.Infrastructure.Security.ApiKeys;
 using Relay.Management.Api.Queries;
 using Relay.Management.Api.Replays;
 
@@ -13,7 +14,7 @@ namespace Relay.Management.Api.Data;
 /// Bulk replay jobs: counted and requested here (the job, its audit entry and the <see cref="BulkReplayRequested"/>
 /// outbox row in one transaction), cancelled here, carried out and advanced by Replay.Worker.
 /// </summary>
-public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvider timeProvider, ActingApiKey actingKey)
 {
     private const string Columns =
         """
@@ -57,6 +58,7 @@ public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvid
             CorrelationId = correlationId,
             EventsPerSecond = eventsPerSecond,
             Now = now,
+            ApiKeyId = actingKey.Id,
         });
         var conditions = filter.Conditions(parameters);
         parameters.AddDynamicParams(OutboxEntry.For(new BulkReplayRequested(id, requestedBy, correlationId, now)));
@@ -68,10 +70,10 @@ public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvid
             SELECT @Id, CAST(@Filter AS jsonb), @RequestedBy, @Reason, @CorrelationId, @EventsPerSecond, @Now, count(*), 'queued', @Now, @Now
             FROM normalized_events WHERE received_at <= @Now{conditions};
 
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
             SELECT 'bulk_replay', b.id, 'bulk_replay.requested', b.requested_by,
                    jsonb_build_object('filter', b.filter, 'total', b.total, 'eventsPerSecond', b.events_per_second, 'reason', b.reason,
-                                      'cutoffAt', b.cutoff_at, 'correlationId', b.correlation_id), @Now
+                                      'cutoffAt', b.cutoff_at, 'correlationId', b.correlation_id), @Now, @ApiKeyId
             FROM bulk_replays b WHERE b.id = @Id;
 
             {OutboxEntry.InsertSql};
@@ -122,10 +124,10 @@ public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvid
                 WHERE id = @id AND status IN ('queued', 'running')
                 RETURNING id, total, replayed
             )
-            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at)
-            SELECT 'bulk_replay', id, 'bulk_replay.cancelled', @requestedBy, jsonb_build_object('total', total, 'replayed', replayed), @now
+            INSERT INTO audit_entries (entity_type, entity_id, action, actor, details, created_at, api_key_id)
+            SELECT 'bulk_replay', id, 'bulk_replay.cancelled', @requestedBy, jsonb_build_object('total', total, 'replayed', replayed), @now, @apiKeyId
             FROM cancelled
-            """, new { id, requestedBy, now }, transaction, cancellationToken: cancellationToken));
+            """, new { id, requestedBy, now, apiKeyId = actingKey.Id }, transaction, cancellationToken: cancellationToken));
         var view = await FindInAsync(connection, transaction, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new BulkReplayCancellation(view, Changed: cancelled > 0);
