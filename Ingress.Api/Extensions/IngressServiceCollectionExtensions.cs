@@ -10,7 +10,6 @@ using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
-using Relay.Ingress.Api.Providers;
 
 namespace Relay.Ingress.Api.Extensions;
 
@@ -55,8 +54,7 @@ public static class IngressServiceCollectionExtensions
         builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Apply(options, trustedProxies));
 
         builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<IWebhookProvider, AcmeProvider>();
-        builder.Services.AddSingleton<IWebhookProvider, GlobexProvider>();
+        builder.Services.AddSingleton<ActiveProviders>();
         builder.Services.AddSingleton<ProviderRateLimiter>();
         builder.Services.AddSingleton<IngestedEventRepository>();
         // One per process, disposed when the host stops: webhooks still queued are written and answered first.
