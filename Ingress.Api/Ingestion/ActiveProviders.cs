@@ -6,28 +6,31 @@ namespace Relay.Ingress.Api.Ingestion;
 
 /// <summary>
 /// The names of the providers with a live, active integration, read in one query and kept for
-/// <see cref="IngressOptions.IntegrationCacheDuration"/>. Ingest asks it before looking an integration up, so that
-/// requests for providers nobody configured (any name is possible now that providers are configuration) cost no query
-/// each: a name it does not know makes it read the names again, at most once per <see cref="RecheckInterval"/>, so a
-/// new integration is seen at once and junk cannot make every request a query.
+/// <see cref="IngressOptions.IntegrationCacheDuration"/>. Ingest asks it before it looks an integration up, so that
+/// requests for providers nobody configured (any name is possible now that providers are configuration) cannot make
+/// every request a query: a name it does not know is looked up anyway at most <see cref="UnknownLookupsPerSecond"/>
+/// times a second per replica, which is how an integration created since the names were read is found at once.
 /// </summary>
 public sealed class ActiveProviders(IntegrationRepository integrations, DatabaseRetry databaseRetry, TimeProvider timeProvider, IOptions<IngressOptions> options)
 {
-    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+    public const int UnknownLookupsPerSecond = 10;
 
     private readonly SemaphoreSlim loading = new(1, 1);
+    private readonly PerSecondAllowance unknownLookups = new(UnknownLookupsPerSecond, timeProvider);
     private volatile Snapshot? snapshot;
 
-    /// <summary>False when <paramref name="provider"/> certainly has no active integration now.</summary>
-    public async ValueTask<bool> MayHaveAsync(string provider, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when ingest should look <paramref name="provider"/>'s integration up: it has an active integration, or it
+    /// is not known (yet) and this second's unknown-name look-ups are not used up.
+    /// </summary>
+    public async ValueTask<bool> ShouldLookUpAsync(string provider, CancellationToken cancellationToken)
     {
         var current = snapshot;
-        var age = current is null ? TimeSpan.MaxValue : timeProvider.GetUtcNow() - current.LoadedAt;
-        if (current is null || age >= options.Value.IntegrationCacheDuration || (!current.Providers.Contains(provider) && age >= RecheckInterval))
+        if (current is null || timeProvider.GetUtcNow() - current.LoadedAt >= options.Value.IntegrationCacheDuration)
         {
             current = await LoadAsync(current, cancellationToken);
         }
-        return current.Providers.Contains(provider);
+        return current.Providers.Contains(provider) || unknownLookups.TryTake();
     }
 
     private async Task<Snapshot> LoadAsync(Snapshot? seen, CancellationToken cancellationToken)

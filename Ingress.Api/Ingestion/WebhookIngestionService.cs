@@ -47,7 +47,7 @@ public sealed partial class WebhookIngestionService(
         StringComparer.OrdinalIgnoreCase);
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
     // How often a failed credential check may re-read a cached integration from the database.
-    private static readonly TimeSpan RecheckInterval = ActiveProviders.RecheckInterval;
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
     // When each provider's integration was last re-read after a failed check (one entry per configured provider).
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastRechecks = new(StringComparer.Ordinal);
 
@@ -87,7 +87,7 @@ public sealed partial class WebhookIngestionService(
         // Credentials are checked before counting so that requests which fail them (unknown or inactive provider, bad
         // credentials) use a quota of their own: a flood of junk from an address gets 429 while the provider's
         // authentic webhooks from it keep theirs. Checking is cheap: an HMAC or a token compare against an integration
-        // cached in memory, and a provider with no active integration is known without a query of its own.
+        // cached in memory, and names without an active integration cost at most a few queries a second (ActiveProviders).
         var checkedAt = timeProvider.GetUtcNow();
         var cached = await GetIntegrationAsync(provider, reload: false, cancellationToken);
         var rejection = CheckCredentials(cached.Integration, webhook, provider, checkedAt);
@@ -225,7 +225,7 @@ public sealed partial class WebhookIngestionService(
     /// <summary>
     /// The provider's live, active integration (null when there is none), cached for
     /// <see cref="IngressOptions.IntegrationCacheDuration"/>: a deletion or a disable takes effect within that time.
-    /// A provider <see cref="ActiveProviders"/> does not know is answered without a query and without a cache entry.
+    /// A provider <see cref="ActiveProviders"/> says not to look up is answered without a query and without a cache entry.
     /// </summary>
     private async Task<CachedIntegration> GetIntegrationAsync(string provider, bool reload, CancellationToken cancellationToken)
     {
@@ -234,7 +234,7 @@ public sealed partial class WebhookIngestionService(
         {
             return cached;
         }
-        if (!reload && !await activeProviders.MayHaveAsync(provider, cancellationToken))
+        if (!reload && !await activeProviders.ShouldLookUpAsync(provider, cancellationToken))
         {
             return new CachedIntegration(null, timeProvider.GetUtcNow());
         }

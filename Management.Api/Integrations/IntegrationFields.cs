@@ -34,10 +34,13 @@ public static partial class IntegrationFields
 
     /// <summary>
     /// Null when <paramref name="secret"/> can verify webhooks under <paramref name="profile"/>, else why not: Standard
-    /// Webhooks signs with the base64-decoded key of a <c>whsec_</c> secret. The message never quotes the secret.
+    /// Webhooks signs with the base64-decoded key of a <c>whsec_</c> secret (the prefix is required here, though the
+    /// libraries also take bare base64, so that a plain password is never read as base64 by accident). The message
+    /// never quotes the secret.
     /// </summary>
     public static string? SecretProblem(string secret, ProviderProfile profile) =>
-        profile.Verification.Scheme == VerificationSchemes.StandardWebhooks && !WebhookSecret.TryParse(secret, out _)
+        profile.Verification.Scheme == VerificationSchemes.StandardWebhooks
+            && !(secret.StartsWith(WebhookSecret.Prefix, StringComparison.Ordinal) && WebhookSecret.TryParse(secret, out _))
             ? "must be a Standard Webhooks secret for the standard-webhooks scheme: whsec_ followed by base64"
             : null;
 
