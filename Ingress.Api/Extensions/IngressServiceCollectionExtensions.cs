@@ -23,6 +23,7 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelayOutbox();
         builder.AddRelaySecretProtection();
         builder.AddRelayDevelopmentSeeding();
+        builder.AddRelayPostgresNotifications(ActiveProviders.NotificationChannel);
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
         // rate limiter counts per replica without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");

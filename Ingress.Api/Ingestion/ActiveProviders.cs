@@ -1,37 +1,50 @@
-using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Data.Integrations;
 
 namespace Relay.Ingress.Api.Ingestion;
 
 /// <summary>
-/// The names of the providers with a live, active integration, read in one query and kept for
-/// <see cref="IngressOptions.IntegrationCacheDuration"/>. Ingest asks it before it looks an integration up, so that
-/// requests for providers nobody configured (any name is possible now that providers are configuration) cannot make
-/// every request a query: a name it does not know is looked up anyway at most <see cref="UnknownLookupsPerSecond"/>
-/// times a second per replica, which is how an integration created since the names were read is found at once.
+/// The names of the providers with a live, active integration, read in one query. Ingest asks it before it looks an
+/// integration up, so that requests for names nobody configured (any name is possible now that providers are
+/// configuration) never cost a query each. The names are read again when PostgreSQL notifies that integrations
+/// changed (migration 014's trigger, channel <see cref="NotificationChannel"/>), so an integration created a moment ago
+/// is found at once; and, as a safety net, when they are older than <see cref="SafetyNetInterval"/>.
 /// </summary>
-public sealed class ActiveProviders(IntegrationRepository integrations, DatabaseRetry databaseRetry, TimeProvider timeProvider, IOptions<IngressOptions> options)
+public sealed class ActiveProviders : IDisposable
 {
-    public const int UnknownLookupsPerSecond = 10;
+    public const string NotificationChannel = "relay_integrations";
 
+    public static readonly TimeSpan SafetyNetInterval = TimeSpan.FromSeconds(30);
+
+    private readonly IntegrationRepository integrations;
+    private readonly DatabaseRetry databaseRetry;
+    private readonly TimeProvider timeProvider;
+    private readonly IDisposable subscription;
     private readonly SemaphoreSlim loading = new(1, 1);
-    private readonly PerSecondAllowance unknownLookups = new(UnknownLookupsPerSecond, timeProvider);
     private volatile Snapshot? snapshot;
+    // Set by a notification (and when the listener connects again, since notifications may have been missed meanwhile).
+    private volatile bool changed = true;
 
-    /// <summary>
-    /// True when ingest should look <paramref name="provider"/>'s integration up: it has an active integration, or it
-    /// is not known (yet) and this second's unknown-name look-ups are not used up.
-    /// </summary>
-    public async ValueTask<bool> ShouldLookUpAsync(string provider, CancellationToken cancellationToken)
+    public ActiveProviders(IntegrationRepository integrations, DatabaseRetry databaseRetry, TimeProvider timeProvider, PostgresNotifications notifications)
+    {
+        this.integrations = integrations;
+        this.databaseRetry = databaseRetry;
+        this.timeProvider = timeProvider;
+        subscription = notifications.Subscribe(NotificationChannel, () => changed = true);
+    }
+
+    /// <summary>True when <paramref name="provider"/> has a live, active integration, as far as the names read say.</summary>
+    public async ValueTask<bool> IsActiveAsync(string provider, CancellationToken cancellationToken)
     {
         var current = snapshot;
-        if (current is null || timeProvider.GetUtcNow() - current.LoadedAt >= options.Value.IntegrationCacheDuration)
+        if (current is null || changed || timeProvider.GetUtcNow() - current.LoadedAt >= SafetyNetInterval)
         {
             current = await LoadAsync(current, cancellationToken);
         }
-        return current.Providers.Contains(provider) || unknownLookups.TryTake();
+        return current.Providers.Contains(provider);
     }
+
+    public void Dispose() => subscription.Dispose();
 
     private async Task<Snapshot> LoadAsync(Snapshot? seen, CancellationToken cancellationToken)
     {
@@ -39,14 +52,21 @@ public sealed class ActiveProviders(IntegrationRepository integrations, Database
         try
         {
             // Whoever held the lock before may have read the names already: one query serves every waiting request.
-            if (snapshot is { } latest && !ReferenceEquals(latest, seen))
+            if (snapshot is { } latest && !ReferenceEquals(latest, seen) && !changed)
             {
                 return latest;
             }
+            // Cleared before reading, so a change notified while the query runs makes the next request read again.
+            changed = false;
             var providers = await databaseRetry.ExecuteAsync(token => integrations.ListActiveProvidersAsync(token), cancellationToken);
             var loaded = new Snapshot(providers.ToHashSet(StringComparer.Ordinal), timeProvider.GetUtcNow());
             snapshot = loaded;
             return loaded;
+        }
+        catch
+        {
+            changed = true;
+            throw;
         }
         finally
         {

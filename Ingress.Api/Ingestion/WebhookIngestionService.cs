@@ -87,7 +87,7 @@ public sealed partial class WebhookIngestionService(
         // Credentials are checked before counting so that requests which fail them (unknown or inactive provider, bad
         // credentials) use a quota of their own: a flood of junk from an address gets 429 while the provider's
         // authentic webhooks from it keep theirs. Checking is cheap: an HMAC or a token compare against an integration
-        // cached in memory, and names without an active integration cost at most a few queries a second (ActiveProviders).
+        // cached in memory, and a name without an active integration is known without a query (ActiveProviders).
         var checkedAt = timeProvider.GetUtcNow();
         var cached = await GetIntegrationAsync(provider, reload: false, cancellationToken);
         var rejection = CheckCredentials(cached.Integration, webhook, provider, checkedAt);
@@ -225,7 +225,7 @@ public sealed partial class WebhookIngestionService(
     /// <summary>
     /// The provider's live, active integration (null when there is none), cached for
     /// <see cref="IngressOptions.IntegrationCacheDuration"/>: a deletion or a disable takes effect within that time.
-    /// A provider <see cref="ActiveProviders"/> says not to look up is answered without a query and without a cache entry.
+    /// A provider <see cref="ActiveProviders"/> does not know is answered without a query and without a cache entry.
     /// </summary>
     private async Task<CachedIntegration> GetIntegrationAsync(string provider, bool reload, CancellationToken cancellationToken)
     {
@@ -234,7 +234,7 @@ public sealed partial class WebhookIngestionService(
         {
             return cached;
         }
-        if (!reload && !await activeProviders.ShouldLookUpAsync(provider, cancellationToken))
+        if (!reload && !await activeProviders.IsActiveAsync(provider, cancellationToken))
         {
             return new CachedIntegration(null, timeProvider.GetUtcNow());
         }

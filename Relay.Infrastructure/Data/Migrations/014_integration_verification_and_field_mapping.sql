@@ -16,3 +16,17 @@ UPDATE integrations SET
     verification = '{"scheme":"token","header":"x-globex-token","prefix":""}'::jsonb,
     field_mapping = '{"eventId":{"from":[{"pointer":"/id"}],"required":true},"eventType":{"from":[{"pointer":"/type"}],"required":true},"occurredAt":{"from":[{"pointer":"/timestamp","format":"iso8601"}],"required":true},"subject":{"from":[{"pointer":"/resource/id"}],"required":false},"payload":{"pointer":"/resource","as":"resource"}}'::jsonb
 WHERE provider = 'globex' AND verification IS NULL;
+
+-- Ingress keeps the names of the active providers in memory and reads them again when integrations change, so a new
+-- integration's webhooks are taken at once while names nobody configured never cost a query. As migration 013's
+-- outbox trigger: statement-level, and one transaction's notifications fold into one, sent at commit.
+CREATE OR REPLACE FUNCTION relay_integrations_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('relay_integrations', '');
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS integrations_notify ON integrations;
+CREATE TRIGGER integrations_notify AFTER INSERT OR UPDATE OR DELETE ON integrations
+    FOR EACH STATEMENT EXECUTE FUNCTION relay_integrations_notify();
