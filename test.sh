@@ -15,6 +15,18 @@ log() { printf '[test] %s\n' "$*" >&2; }
 scripts/infra.sh up || { log "infrastructure failed to start"; echo "0 passed, 1 failed"; exit 1; }
 eval "$(scripts/infra.sh env)"
 
+# The inbound verification tests sign webhooks with the providers' own libraries (stripe, @octokit/webhooks-methods,
+# standardwebhooks, @shopify/shopify-api), installed from tests/webhook-signers/package-lock.json on every run.
+# Without them only those tests fail, and they say why.
+install_webhook_signers() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    log "installing nodejs and npm"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null || return 1
+  fi
+  npm ci --prefix tests/webhook-signers --no-audit --no-fund --loglevel=error >/dev/null
+}
+install_webhook_signers || log "the webhook signers (tests/webhook-signers) failed to install; the inbound scheme tests will fail"
+
 log "building Relay.sln"
 if ! dotnet build Relay.sln --nologo -v q -clp:ErrorsOnly; then
   log "build failed"

@@ -12,7 +12,6 @@ using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
-using Relay.Ingress.Api.Providers;
 using Relay.Ingress.Api.Publishing;
 
 namespace Relay.Ingress.Api.Extensions;
@@ -29,6 +28,7 @@ public static class IngressServiceCollectionExtensions
         builder.AddRelayDevelopmentSeeding();
         // The publish API takes API keys, and the configured management key when this service is given it.
         builder.AddRelayApiKeys(BootstrapApiKey.FromConfigurationIfSet(builder.Configuration));
+        builder.AddRelayPostgresNotifications(ActiveProviders.NotificationChannel);
         // Ingest keeps answering 202 without these: the outbox holds messages while RabbitMQ is away and the
         // rate limiter counts per replica without Redis. Only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
@@ -64,8 +64,7 @@ public static class IngressServiceCollectionExtensions
         builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Apply(options, trustedProxies));
 
         builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<IWebhookProvider, AcmeProvider>();
-        builder.Services.AddSingleton<IWebhookProvider, GlobexProvider>();
+        builder.Services.AddSingleton<ActiveProviders>();
         builder.Services.AddSingleton<ProviderRateLimiter>();
         builder.Services.AddSingleton<IngestedEventRepository>();
         // One per process, disposed when the host stops: webhooks still queued are written and answered first.

@@ -10,9 +10,11 @@ using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Data.Integrations;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Providers;
 using Relay.Infrastructure.Redis;
 using Relay.Infrastructure.Security;
 using Relay.Ingress.Api.Providers;
+using Relay.Ingress.Api.Verification;
 using StackExchange.Redis;
 
 namespace Relay.Ingress.Api.Ingestion;
@@ -21,11 +23,12 @@ namespace Relay.Ingress.Api.Ingestion;
 /// The ingest path in the contract's order: provider name, JSON-object body, rate limit, active integration,
 /// credentials, normalization, idempotency, one transaction, outbox. The integration and credentials are looked at
 /// before the rate limit counts, only to choose the bucket (authentic or rejected); a request over its limit still
-/// gets 429 before any 404 or 401.
+/// gets 429 before any 404 or 401. How a provider's webhooks are verified and mapped is its integration's
+/// <see cref="ProviderProfile"/>, made ready once per load of the integration.
 /// </summary>
 public sealed partial class WebhookIngestionService(
-    IEnumerable<IWebhookProvider> providers,
     IntegrationRepository integrations,
+    ActiveProviders activeProviders,
     IngestedEventRepository events,
     GroupCommit<NewEvent, StoredEvent> ingestWriter,
     DatabaseRetry databaseRetry,
@@ -40,9 +43,7 @@ public sealed partial class WebhookIngestionService(
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
     // How often a failed credential check may re-read a cached integration from the database.
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
-    private readonly Dictionary<string, IWebhookProvider> providersByName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
-    private readonly HashSet<string> redactedHeaders = new(StoredRequestHeaders.AlwaysRedacted.Concat(providers.SelectMany(p => p.CredentialHeaders)), StringComparer.OrdinalIgnoreCase);
-    // When each provider's integration was last re-read after a failed check (one entry per provider adapter).
+    // When each provider's integration was last re-read after a failed check (one entry per configured provider).
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastRechecks = new(StringComparer.Ordinal);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{1,49}$")]
@@ -81,27 +82,18 @@ public sealed partial class WebhookIngestionService(
         // Credentials are checked before counting so that requests which fail them (unknown or inactive provider, bad
         // credentials) use a quota of their own: a flood of junk from an address gets 429 while the provider's
         // authentic webhooks from it keep theirs. Checking is cheap: an HMAC or a token compare against an integration
-        // cached in memory, and a provider without an adapter never reaches the database.
-        ApiError? rejection;
-        IntegrationCredentials? integration = null;
-        if (!providersByName.TryGetValue(provider, out var adapter))
+        // cached in memory, and a name without an active integration is known without a query (ActiveProviders).
+        var checkedAt = timeProvider.GetUtcNow();
+        var cached = await GetIntegrationAsync(provider, reload: false, cancellationToken);
+        var rejection = CheckCredentials(cached.Integration, webhook, provider, checkedAt);
+        if (rejection is not null && checkedAt - cached.LoadedAt >= RecheckInterval && TryStartRecheck(provider, checkedAt))
         {
-            rejection = NoActiveIntegration(provider);
+            // The cached copy may predate a new secret, a new scheme, a new integration or an enabled one: read it
+            // again so those take effect at once. At most once per RecheckInterval, so junk cannot make every request a query.
+            cached = await GetIntegrationAsync(provider, reload: true, cancellationToken);
+            rejection = CheckCredentials(cached.Integration, webhook, provider, checkedAt);
         }
-        else
-        {
-            var checkedAt = timeProvider.GetUtcNow();
-            var cached = await GetIntegrationAsync(provider, reload: false, cancellationToken);
-            rejection = CheckCredentials(cached.Credentials, adapter, webhook, provider, checkedAt);
-            if (rejection is not null && checkedAt - cached.LoadedAt >= RecheckInterval && TryStartRecheck(provider, checkedAt))
-            {
-                // The cached copy may predate a new secret, a new integration or an enabled one: read it again so
-                // those take effect at once. At most once per RecheckInterval, so junk cannot make every request a query.
-                cached = await GetIntegrationAsync(provider, reload: true, cancellationToken);
-                rejection = CheckCredentials(cached.Credentials, adapter, webhook, provider, checkedAt);
-            }
-            integration = cached.Credentials;
-        }
+        var integration = cached.Integration;
 
         var sourceIp = webhook.SourceIp?.IsIPv4MappedToIPv6 == true ? webhook.SourceIp.MapToIPv4() : webhook.SourceIp;
         var sourceIpText = sourceIp?.ToString();
@@ -111,13 +103,13 @@ public sealed partial class WebhookIngestionService(
         {
             return new IngestOutcome(null, null, ApiError.RateLimited("Rate limit exceeded", new { provider, sourceIp = rateLimitedAddress, limitPerMinute = rateLimit.LimitPerMinute }), rateLimit.RetryAfter);
         }
-        if (rejection is not null || adapter is null || integration is null)
+        if (rejection is not null || integration is null)
         {
-            // Nothing rejected means both were found; the null checks are for the compiler.
+            // Nothing rejected means it was found; the null check is for the compiler.
             return Fail(rejection!);
         }
 
-        var normalization = adapter.Normalize(payload);
+        var normalization = integration.Profile.Normalizer.Normalize(payload, webhook.Headers);
         if (normalization.Event is not { } normalized)
         {
             return Fail(ApiError.Validation($"Invalid {provider} webhook payload", normalization.Errors));
@@ -129,7 +121,7 @@ public sealed partial class WebhookIngestionService(
         //   for SQL, is left empty for such a body;
         // - the normalized payload must be jsonb (it is what is queried, returned and delivered), so such a value in it
         //   is refused with a 400 naming the field: storing anything else would change the event;
-        // - eventId, eventType, subject and the date were checked by the provider's normalizer (text, length, range).
+        // - eventId, eventType, subject and the date were checked by the integration's normalizer (text, length, range).
         // And the normalized payload is delivered as jsonb's text, which can be far longer than the JSON it came from.
         var normalizedStored = JsonbInspector.Inspect(JsonMarshal.GetRawUtf8Value(normalized.NormalizedPayload));
         if (!normalizedStored.Storable)
@@ -165,14 +157,15 @@ public sealed partial class WebhookIngestionService(
             Provider: provider,
             ExternalEventId: normalized.ExternalEventId,
             IdempotencyKey: idempotencyKey,
-            RequestHeaders: StoredRequestHeaders.Serialize(webhook.Headers, sourceIpText, redactedHeaders),
+            RequestHeaders: StoredRequestHeaders.Serialize(webhook.Headers, sourceIpText, integration.Profile.CredentialHeaders),
             RawBody: webhook.Body,
             RawBodyFitsJsonb: JsonbInspector.Inspect(webhook.Body).Storable,
             SourceIp: sourceIpText,
             ReceivedAt: now,
             EventType: normalized.EventType,
             Subject: normalized.Subject,
-            OccurredAt: normalized.OccurredAt,
+            // No time in the webhook: the time it was received stands for it.
+            OccurredAt: normalized.OccurredAt ?? now,
             NormalizedPayload: normalized.NormalizedPayload.GetRawText(),
             CorrelationId: webhook.CorrelationId,
             Outbox: OutboxEntry.For(
@@ -219,14 +212,15 @@ public sealed partial class WebhookIngestionService(
 
     private static ApiError NoActiveIntegration(string provider) => ApiError.NotFound($"No active integration for provider '{provider}'");
 
-    private static ApiError? CheckCredentials(IntegrationCredentials? integration, IWebhookProvider adapter, IncomingWebhook webhook, string provider, DateTimeOffset now) =>
+    private static ApiError? CheckCredentials(ActiveIntegration? integration, IncomingWebhook webhook, string provider, DateTimeOffset now) =>
         integration is null ? NoActiveIntegration(provider)
-        : integration.Verify(adapter, webhook.Headers, webhook.Body, now) is { } verificationError ? ApiError.Unauthorized(verificationError)
+        : integration.Credentials.Verify(webhook.Headers, webhook.Body, now) is { } verificationError ? ApiError.Unauthorized(verificationError)
         : null;
 
     /// <summary>
     /// The provider's live, active integration (null when there is none), cached for
     /// <see cref="IngressOptions.IntegrationCacheDuration"/>: a deletion or a disable takes effect within that time.
+    /// A provider <see cref="ActiveProviders"/> does not know is answered without a query and without a cache entry.
     /// </summary>
     private async Task<CachedIntegration> GetIntegrationAsync(string provider, bool reload, CancellationToken cancellationToken)
     {
@@ -235,23 +229,40 @@ public sealed partial class WebhookIngestionService(
         {
             return cached;
         }
+        if (!reload && !await activeProviders.IsActiveAsync(provider, cancellationToken))
+        {
+            return new CachedIntegration(null, timeProvider.GetUtcNow());
+        }
         var integration = await databaseRetry.ExecuteAsync(token => integrations.FindByProviderAsync(provider, token), cancellationToken);
         var now = timeProvider.GetUtcNow();
-        var credentials = integration is { IsActive: true } ? CredentialsOf(integration, now) : null;
-        var loaded = new CachedIntegration(credentials, now);
+        var active = integration is { IsActive: true } ? Prepare(integration, now) : null;
+        var loaded = new CachedIntegration(active, now);
         cache.Set(key, loaded, options.Value.IntegrationCacheDuration);
         return loaded;
     }
 
-    private IntegrationCredentials CredentialsOf(Integration integration, DateTimeOffset now)
+    /// <summary>
+    /// The integration ready for ingest: its profile prepared and a verifier per valid secret. Null, so that its
+    /// provider answers as unknown, when the row holds no usable profile (Relay never writes one; a hand-made row may).
+    /// </summary>
+    private ActiveIntegration? Prepare(Integration integration, DateTimeOffset now)
     {
-        var secret = secretProtector.Unprotect(integration.EncryptedSecret, SecretPurposes.IntegrationSecret);
+        string? problem = null;
+        var profile = integration.Profile is { } stored ? WebhookProfile.Create(integration.Provider, stored, timeProvider, out problem) : null;
+        if (profile is null)
+        {
+            logger.LogWarning("Integration {IntegrationId} ({Provider}) has no usable verification and field mapping ({Problem}); its webhooks are refused as unknown",
+                integration.Id, integration.Provider, problem ?? "none stored");
+            return null;
+        }
+        var current = profile.CreateVerifier(secretProtector.Unprotect(integration.EncryptedSecret, SecretPurposes.IntegrationSecret));
         if (integration.PreviousEncryptedSecret is not { } previous || integration.PreviousSecretExpiresAt is not { } expiresAt || expiresAt <= now)
         {
-            return new IntegrationCredentials(integration.Id, secret);
+            return new ActiveIntegration(new IntegrationCredentials(integration.Id, current), profile);
         }
-        return new IntegrationCredentials(integration.Id, secret, secretProtector.Unprotect(previous, SecretPurposes.IntegrationSecret), expiresAt);
+        var previousVerifier = profile.CreateVerifier(secretProtector.Unprotect(previous, SecretPurposes.IntegrationSecret));
+        return new ActiveIntegration(new IntegrationCredentials(integration.Id, current, previousVerifier, expiresAt), profile);
     }
 
-    private sealed record CachedIntegration(IntegrationCredentials? Credentials, DateTimeOffset LoadedAt);
+    private sealed record CachedIntegration(ActiveIntegration? Integration, DateTimeOffset LoadedAt);
 }

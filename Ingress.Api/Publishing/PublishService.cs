@@ -94,7 +94,7 @@ public sealed class PublishService(
             Provider: target.Provider,
             ExternalEventId: externalEventId,
             IdempotencyKey: IdempotencyKey.For(target.Provider, externalEventId, normalizedPayload),
-            RequestHeaders: StoredRequestHeaders.Serialize(published.Headers, sourceIp?.ToString(), StoredRequestHeaders.AlwaysRedacted),
+            RequestHeaders: StoredRequestHeaders.Serialize(published.Headers, sourceIp?.ToString()),
             RawBody: published.Body,
             RawBodyFitsJsonb: JsonbInspector.Inspect(published.Body).Storable,
             SourceIp: sourceIp?.ToString(),

@@ -23,13 +23,13 @@ public sealed class PublishTargets(IntegrationRepository integrations, DatabaseR
                 ? (byId, null)
                 : (null, ApiError.NotFound($"No active integration {id}"));
         }
-        var provider = request.Provider ?? SupportedProviders.Relay;
+        var provider = request.Provider ?? ProviderPresets.Relay;
         if (await FindAsync(("publish-provider", provider), token => integrations.FindByProviderAsync(provider, token), cancellationToken) is { } byProvider)
         {
             return (byProvider, null);
         }
         return (null, request.Provider is null
-            ? ApiError.NotFound($"No active '{SupportedProviders.Relay}' integration for events published without integrationId or provider: create it (POST /api/v1/integrations with provider \"{SupportedProviders.Relay}\") or name one")
+            ? ApiError.NotFound($"No active '{ProviderPresets.Relay}' integration for events published without integrationId or provider: create it (POST /api/v1/integrations with provider \"{ProviderPresets.Relay}\") or name one")
             : ApiError.NotFound($"No active integration for provider '{provider}'"));
     }
 

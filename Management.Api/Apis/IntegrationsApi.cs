@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Infrastructure.Data.Integrations;
 using Relay.Infrastructure.Http;
 using Relay.Management.Api.Data;
+using Relay.Management.Api.Destinations;
 using Relay.Management.Api.Integrations;
 using Relay.Management.Api.Queries;
 using Relay.Management.Api.Requests;
@@ -41,8 +42,9 @@ public static class IntegrationsApi
     }
 
     /// <summary>
-    /// Creates an integration for a provider Relay supports and has no live integration for, with its default
-    /// destination; the answer shows that destination's signing secret, once.
+    /// Creates an integration for a provider name that has no live integration, with its default destination; the
+    /// answer shows that destination's signing secret, once. How its webhooks are verified and mapped is a preset's
+    /// (named by <c>preset</c>, or by the provider's own name) or the body's <c>verification</c> and <c>fields</c>.
     /// </summary>
     public static async Task<Results<Created<ApiEnvelope<CreatedIntegration>>, ApiError>> CreateIntegration(
         HttpRequest request, IntegrationService service, CallbackUrlCheck callbackUrlCheck, CancellationToken cancellationToken)
@@ -78,7 +80,10 @@ public static class IntegrationsApi
         return Found(integration is null ? null : IntegrationDetail.From(integration));
     }
 
-    /// <summary>Changes <c>name</c>, <c>callbackUrl</c> and <c>isActive</c>; the default destination follows the callback URL by itself.</summary>
+    /// <summary>
+    /// Changes <c>name</c>, <c>callbackUrl</c>, <c>isActive</c> and how webhooks are verified and mapped (<c>preset</c>,
+    /// <c>verification</c>, <c>fields</c>); the default destination follows the callback URL by itself.
+    /// </summary>
     public static async Task<Results<Ok<ApiEnvelope<IntegrationDetail>>, ApiError>> UpdateIntegration(
         string id, HttpRequest request, IntegrationService service, CallbackUrlCheck callbackUrlCheck, CancellationToken cancellationToken)
     {
@@ -95,8 +100,7 @@ public static class IntegrationsApi
         {
             return InvalidCallbackUrl("Invalid integration update", problem);
         }
-        return Found(await service.UpdateAsync(integrationId, new IntegrationChanges(patch.Name, patch.CallbackUrl, patch.IsActive),
-            IntegrationAuditActions.Updated, patch.RequestedBy, cancellationToken));
+        return Answer(await service.PatchAsync(integrationId, patch, cancellationToken));
     }
 
     public static Task<Results<Ok<ApiEnvelope<IntegrationDetail>>, ApiError>> EnableIntegration(
@@ -144,7 +148,7 @@ public static class IntegrationsApi
         {
             return ApiError.Validation(input.Message!, input.Errors);
         }
-        return Found(await service.RotateSecretAsync(integrationId, rotation, cancellationToken));
+        return Answer(await service.RotateSecretAsync(integrationId, rotation, cancellationToken));
     }
 
     private static async Task<Results<Ok<ApiEnvelope<IntegrationDetail>>, ApiError>> SetActiveAsync(
@@ -162,6 +166,9 @@ public static class IntegrationsApi
         return Found(await service.UpdateAsync(integrationId, new IntegrationChanges(IsActive: active),
             active ? IntegrationAuditActions.Enabled : IntegrationAuditActions.Disabled, body.RequestedBy, cancellationToken));
     }
+
+    private static Results<Ok<ApiEnvelope<IntegrationDetail>>, ApiError> Answer(Outcome<IntegrationDetail> outcome) =>
+        outcome.Value is { } integration ? ApiResults.Ok(integration) : outcome.Error!;
 
     private static Results<Ok<ApiEnvelope<IntegrationDetail>>, ApiError> Found(IntegrationDetail? integration) =>
         integration is null ? IntegrationNotFound() : ApiResults.Ok(integration);

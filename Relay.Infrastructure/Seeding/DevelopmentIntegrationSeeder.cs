@@ -15,20 +15,20 @@ namespace Relay.Infrastructure.Seeding;
 /// </summary>
 public sealed class DevelopmentIntegrationSeeder(IntegrationRepository integrations, SecretProtector protector, IConfiguration configuration, TimeProvider timeProvider, ILogger<DevelopmentIntegrationSeeder> logger) : IDatabaseSeeder
 {
-    private static readonly (string Provider, string Name, string Secret)[] Seeds =
+    private static readonly (string Provider, string Name, string Secret, ProviderProfile Profile)[] Seeds =
     [
-        (SupportedProviders.Acme, "Acme Corp", "acme-demo-secret"),
-        (SupportedProviders.Globex, "Globex Corporation", "globex-demo-secret"),
+        (ProviderPresets.Acme, "Acme Corp", "acme-demo-secret", ProviderPresets.AcmeProfile),
+        (ProviderPresets.Globex, "Globex Corporation", "globex-demo-secret", ProviderPresets.GlobexProfile),
     ];
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         var baseUrl = (configuration["Relay:Seed:CallbackBaseUrl"] ?? "http://127.0.0.1:8080").TrimEnd('/');
-        foreach (var (provider, name, secret) in Seeds)
+        foreach (var (provider, name, secret, profile) in Seeds)
         {
             var callbackUrl = $"{baseUrl}/api/v1/internal/delivery-sink/{provider}";
             if (await integrations.InsertIfMissingAsync(provider, name, protector.Protect(secret, SecretPurposes.IntegrationSecret), callbackUrl,
-                protector.Protect(SigningSecrets.Generate(), SecretPurposes.DestinationSigningSecret), timeProvider.GetUtcNow(), cancellationToken))
+                protector.Protect(SigningSecrets.Generate(), SecretPurposes.DestinationSigningSecret), profile, timeProvider.GetUtcNow(), cancellationToken))
             {
                 logger.LogInformation("Seeded development integration {Provider} -> {CallbackUrl}", provider, callbackUrl);
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Relay.Infrastructure.Security.ApiKeys;
+using Relay.Infrastructure.Providers;
 
 namespace Relay.Infrastructure.Data.Integrations;
 
@@ -15,7 +16,8 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
     private const string RowColumns =
         """
         i.id, i.provider, i.name, i.webhook_secret AS encrypted_secret, i.callback_url, i.is_active, i.created_at, i.updated_at,
-        i.previous_webhook_secret AS previous_encrypted_secret, i.previous_secret_expires_at, i.secret_rotated_at
+        i.previous_webhook_secret AS previous_encrypted_secret, i.previous_secret_expires_at, i.secret_rotated_at,
+        i.verification::text AS verification, i.field_mapping::text AS field_mapping
         """;
 
     private const string Columns =
@@ -23,6 +25,18 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
         {RowColumns},
         (SELECT d.id FROM destinations d WHERE d.integration_id = i.id AND d.is_default AND d.deleted_at IS NULL) AS default_destination_id
         """;
+
+    /// <summary>
+    /// The providers with a live, active integration: what ingest asks before it looks one up, so a request for a
+    /// provider nobody configured costs no query of its own.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListActiveProvidersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT provider FROM integrations WHERE deleted_at IS NULL AND is_active", cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
 
     public async Task<Integration?> FindByProviderAsync(string provider, CancellationToken cancellationToken)
     {
@@ -56,21 +70,25 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
     /// overwrite an operator's changes, nor bring back an integration an operator deleted).
     /// <paramref name="encryptedSigningSecret"/> is the default destination's.
     /// </summary>
-    public async Task<bool> InsertIfMissingAsync(string provider, string name, string encryptedSecret, string callbackUrl, string encryptedSigningSecret, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> InsertIfMissingAsync(string provider, string name, string encryptedSecret, string callbackUrl, string encryptedSigningSecret, ProviderProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             WITH integration AS (
-                INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
-                SELECT @id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now
+                INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at, verification, field_mapping)
+                SELECT @id, @provider, @name, @encryptedSecret, @callbackUrl, true, @now, @now, CAST(@verification AS jsonb), CAST(@fieldMapping AS jsonb)
                 WHERE NOT EXISTS (SELECT 1 FROM integrations WHERE provider = @provider)
                 ON CONFLICT (provider) WHERE deleted_at IS NULL DO NOTHING
                 RETURNING id
             )
             INSERT INTO destinations (id, integration_id, is_default, signing_secret, created_at, updated_at)
             SELECT @destinationId, id, true, @encryptedSigningSecret, @now, @now FROM integration
-            """, new { id = Guid.CreateVersion7(now), destinationId = Guid.CreateVersion7(now), provider, name, encryptedSecret, callbackUrl, encryptedSigningSecret, now }, cancellationToken: cancellationToken));
+            """, new
+            {
+                id = Guid.CreateVersion7(now), destinationId = Guid.CreateVersion7(now), provider, name, encryptedSecret, callbackUrl, encryptedSigningSecret, now,
+                verification = profile.VerificationJson, fieldMapping = profile.FieldsJson,
+            }, cancellationToken: cancellationToken));
         return inserted == 1;
     }
 
@@ -85,8 +103,8 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
         return await connection.QuerySingleOrDefaultAsync<Integration>(new CommandDefinition(
             $"""
             WITH i AS (
-                INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at)
-                VALUES (@Id, @Provider, @Name, @EncryptedSecret, @CallbackUrl, @IsActive, @CreatedAt, @CreatedAt)
+                INSERT INTO integrations (id, provider, name, webhook_secret, callback_url, is_active, created_at, updated_at, verification, field_mapping)
+                VALUES (@Id, @Provider, @Name, @EncryptedSecret, @CallbackUrl, @IsActive, @CreatedAt, @CreatedAt, CAST(@Verification AS jsonb), CAST(@FieldMapping AS jsonb))
                 ON CONFLICT (provider) WHERE deleted_at IS NULL DO NOTHING
                 RETURNING *
             ), destination AS (
@@ -129,6 +147,19 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
         {
             changed["isActive"] = new { from = current.IsActive, to = isActive };
         }
+        var currentProfile = current.Profile;
+        if (changes.Profile is { } newProfile && (currentProfile is null || !newProfile.SameAs(currentProfile)))
+        {
+            // Each part audited only when it changed; the settings hold no secret.
+            if (currentProfile is null || newProfile.VerificationJson != currentProfile.VerificationJson)
+            {
+                changed["verification"] = new { from = AsJson(currentProfile?.Verification), to = AsJson(newProfile.Verification) };
+            }
+            if (currentProfile is null || newProfile.FieldsJson != currentProfile.FieldsJson)
+            {
+                changed["fields"] = new { from = AsJson(currentProfile?.Fields), to = AsJson(newProfile.Fields) };
+            }
+        }
         if (changed.Count == 0)
         {
             return current;
@@ -136,11 +167,17 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
 
         var updated = await connection.QuerySingleAsync<Integration>(new CommandDefinition(
             $"""
-            UPDATE integrations i SET name = @name, callback_url = @callbackUrl, is_active = @isActive, updated_at = @now
+            UPDATE integrations i SET name = @name, callback_url = @callbackUrl, is_active = @isActive,
+                verification = COALESCE(CAST(@verification AS jsonb), i.verification), field_mapping = COALESCE(CAST(@fieldMapping AS jsonb), i.field_mapping),
+                updated_at = @now
             WHERE i.id = @id
             RETURNING {Columns}
             """,
-            new { id, name = changes.Name ?? current.Name, callbackUrl = changes.CallbackUrl ?? current.CallbackUrl, isActive = changes.IsActive ?? current.IsActive, now },
+            new
+            {
+                id, name = changes.Name ?? current.Name, callbackUrl = changes.CallbackUrl ?? current.CallbackUrl, isActive = changes.IsActive ?? current.IsActive, now,
+                verification = changes.Profile?.VerificationJson, fieldMapping = changes.Profile?.FieldsJson,
+            },
             transaction, cancellationToken: cancellationToken));
         await InsertAuditAsync(connection, transaction, id, action, actor, JsonSerializer.Serialize(new { changes = changed }, JsonSerializerOptions.Web), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -193,6 +230,10 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
             """, new { id, actor, now, apiKeyId = actingKey.Id }, cancellationToken: cancellationToken));
         return deleted == 1;
     }
+
+    /// <summary>Profile settings as they are stored and shown (parameters a scheme does not take left out).</summary>
+    private static JsonElement? AsJson(object? settings) =>
+        settings is null ? null : JsonSerializer.SerializeToElement(settings, settings.GetType(), ProviderProfile.JsonOptions);
 
     private Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string action, string actor, string details, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(

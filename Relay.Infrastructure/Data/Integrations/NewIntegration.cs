@@ -2,7 +2,8 @@ namespace Relay.Infrastructure.Data.Integrations;
 
 /// <summary>
 /// An integration to create with its default destination (<see cref="DefaultDestinationId"/>, signed with
-/// <see cref="EncryptedSigningSecret"/>) and its <c>integration.created</c> audit entry. Secrets are ciphertext.
+/// <see cref="EncryptedSigningSecret"/>) and its <c>integration.created</c> audit entry. Secrets are ciphertext;
+/// <see cref="Profile"/> says how its webhooks are verified and mapped.
 /// </summary>
 public sealed record NewIntegration(
     Guid Id,
@@ -15,4 +16,10 @@ public sealed record NewIntegration(
     string EncryptedSigningSecret,
     string Actor,
     string AuditDetails,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    Providers.ProviderProfile Profile)
+{
+    public string Verification => Profile.VerificationJson;
+
+    public string FieldMapping => Profile.FieldsJson;
+}

@@ -37,7 +37,7 @@ public sealed class IntegrationManagementTests(IntegrationManagementCluster clus
         var answersBeforeReadBack = api.Answers.Count;
         var id = created["id"]!.GetValue<string>();
 
-        Assert.Equal(["callbackUrl", "createdAt", "defaultDestination", "id", "isActive", "name", "provider", "updatedAt"],
+        Assert.Equal(["callbackUrl", "createdAt", "defaultDestination", "fields", "id", "isActive", "name", "preset", "provider", "updatedAt", "verification"],
             created.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal("acme", created["provider"]!.GetValue<string>());
         Assert.Equal("Acme Production", created["name"]!.GetValue<string>());
@@ -65,7 +65,7 @@ public sealed class IntegrationManagementTests(IntegrationManagementCluster clus
 
         // Read back: the signing secret was shown once and never again.
         var detail = (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/integrations/{id}"))["data"]!;
-        Assert.Equal(["callbackUrl", "createdAt", "defaultDestinationId", "id", "inboundSecret", "isActive", "name", "provider", "updatedAt"],
+        Assert.Equal(["callbackUrl", "createdAt", "defaultDestinationId", "fields", "id", "inboundSecret", "isActive", "name", "preset", "provider", "updatedAt", "verification"],
             detail.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal(destinationId, detail["defaultDestinationId"]!.GetValue<string>());
         Assert.Null(detail["inboundSecret"]!["rotatedAt"]);

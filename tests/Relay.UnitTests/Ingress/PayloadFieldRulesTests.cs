@@ -6,8 +6,8 @@ namespace Relay.UnitTests.Ingress;
 /// <summary>What acme and globex refuse in an authentic webhook because Relay could not store it as a column.</summary>
 public sealed class PayloadFieldRulesTests
 {
-    private readonly AcmeProvider acme = new();
-    private readonly GlobexProvider globex = new();
+    private readonly PresetProvider acme = PresetProvider.Acme;
+    private readonly PresetProvider globex = PresetProvider.Globex;
 
     private static string Acme(string eventId = "\"e\"", string eventType = "\"t\"", string occurredAt = "\"2026-01-01T00:00:00Z\"", string? subject = null, string data = "{}") =>
         $$"""{"eventId":{{eventId}},"eventType":{{eventType}},"occurredAt":{{occurredAt}},{{(subject is null ? "" : $"\"subject\":{subject},")}}"data":{{data}}}""";
