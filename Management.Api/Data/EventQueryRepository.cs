@@ -24,24 +24,45 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
 
     public async Task<PageOf<EventView>> ListAsync(EventListQuery query, CancellationToken cancellationToken)
     {
-        var filter = new SqlFilter()
-            .When(query.Provider, "provider = @Provider", "Provider")
-            .When(query.Status, "status = @Status", "Status")
-            .When(query.EventType, "event_type = @EventType", "EventType")
-            .When(query.Subject is null ? null : SqlFilter.Contains(query.Subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
-            .Within(query.From, query.To, "occurred_at");
-        // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
-        var column = query.SortBy switch
-        {
-            EventSortField.CreatedAt => "created_at",
-            EventSortField.OccurredAt => "occurred_at",
-            EventSortField.Status => "status",
-            _ => "received_at",
-        };
+        var column = SortColumn(query.SortBy);
         var direction = SqlFilter.Direction(query.SortOrder);
-        var page = await filter.ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
+        var page = await Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To)
+            .ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
         return page.Select(row => row.ToView());
     }
+
+    /// <summary>The page of <c>GET /events</c> after the cursor, in the query's sort; the next cursor holds that sort.</summary>
+    public async Task<CursorPage<EventView>> ListByCursorAsync(EventListQuery query, ListCursorPaging paging, CancellationToken cancellationToken)
+    {
+        var rows = await Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To)
+            .ReadAfterAsync<EventRow>(dataSource, EventColumns, "normalized_events", SortColumn(query.SortBy), "id", query.SortOrder, paging, cancellationToken);
+        return CursorPage<EventView>.From(rows, paging.Limit, row => new ListCursor(query.Order, SortKey(row, query.SortBy), row.Id).Encode(), row => row.ToView());
+    }
+
+    private static SqlFilter Filter(string? provider, string? status, string? eventType, string? subject, DateTimeOffset? from, DateTimeOffset? to) =>
+        new SqlFilter()
+            .When(provider, "provider = @Provider", "Provider")
+            .When(status, "status = @Status", "Status")
+            .When(eventType, "event_type = @EventType", "EventType")
+            .When(subject is null ? null : SqlFilter.Contains(subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
+            .Within(from, to, "occurred_at");
+
+    // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
+    private static string SortColumn(EventSortField field) => field switch
+    {
+        EventSortField.CreatedAt => "created_at",
+        EventSortField.OccurredAt => "occurred_at",
+        EventSortField.Status => "status",
+        _ => "received_at",
+    };
+
+    private static object SortKey(EventRow row, EventSortField field) => field switch
+    {
+        EventSortField.CreatedAt => row.CreatedAt,
+        EventSortField.OccurredAt => DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc),
+        EventSortField.Status => row.Status,
+        _ => row.ReceivedAt,
+    };
 
     public async Task<EventDetail?> FindDetailAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -95,30 +116,6 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         return status is null
             ? null
             : new EventStatusView(status.EventId, status.Status, status.ProcessingAttempts, status.LastError, status.LastProcessedAt, jobs);
-    }
-
-    private sealed record EventRow(
-        Guid Id,
-        Guid WebhookEventId,
-        Guid IntegrationId,
-        string Provider,
-        string EventType,
-        string? Subject,
-        DateTime OccurredAt,
-        string NormalizedPayload,
-        string Status,
-        int ProcessingAttempts,
-        string? LastError,
-        DateTime? LastProcessedAt,
-        DateTime CreatedAt,
-        DateTime UpdatedAt,
-        DateTime ReceivedAt)
-    {
-        public EventView ToView() => new(
-            // Npgsql reads ±infinity (stored before ingest refused the dates that make it) as DateTime.MinValue/MaxValue
-            // without a kind; the column is UTC either way, so it is answered with its "Z".
-            Id, WebhookEventId, IntegrationId, Provider, EventType, Subject, DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc), JsonColumn.Parse(NormalizedPayload),
-            Status, ProcessingAttempts, LastError, LastProcessedAt, CreatedAt, UpdatedAt, ReceivedAt);
     }
 
     private sealed record WebhookRow(

@@ -2,11 +2,17 @@ namespace Relay.Management.Api.Queries;
 
 /// <summary>
 /// <c>GET /audit-entries</c>: pagination, <c>entityType</c>, <c>entityId</c> (UUID), <c>action</c> and <c>actor</c>
-/// (exact), <c>from</c>/<c>to</c> on the entry's time.
+/// (exact), <c>from</c>/<c>to</c> on the entry's time; or <c>limit</c>/<c>cursor</c> instead of the pages.
 /// </summary>
 public sealed record AuditEntryListQuery(
     Paging Paging, string? EntityType, Guid? EntityId, string? Action, string? Actor, DateTimeOffset? From, DateTimeOffset? To)
 {
+    /// <summary>Newest first: <c>(created_at, id)</c> descending.</summary>
+    public static readonly CursorOrder Order = new(CursorList.AuditEntries);
+
+    /// <summary>Set when the query pages by <c>limit</c>/<c>cursor</c> rather than <c>page</c>/<c>pageSize</c>.</summary>
+    public ListCursorPaging? ByCursor { get; init; }
+
     public static QueryResult<AuditEntryListQuery> Parse(IQueryCollection query)
     {
         var reader = new QueryReader(query);
@@ -17,6 +23,7 @@ public sealed record AuditEntryListQuery(
         // As long as a replay's requestedBy, the longest actor Relay writes.
         var actor = reader.Text("actor", maxLength: 120);
         var (from, to) = reader.TimeRange();
-        return QueryResult<AuditEntryListQuery>.From(reader, () => new AuditEntryListQuery(paging, entityType, entityId, action, actor, from, to));
+        var byCursor = ListCursorPaging.ReadOptional(reader, Order);
+        return QueryResult<AuditEntryListQuery>.From(reader, () => new AuditEntryListQuery(paging, entityType, entityId, action, actor, from, to) { ByCursor = byCursor });
     }
 }
