@@ -12,6 +12,7 @@ using Relay.Management.Api.Data;
 using Relay.Management.Api.Integrations;
 using Relay.Management.Api.Replays;
 using Relay.Management.Api.Security;
+using Relay.Management.Api.Streaming;
 
 namespace Relay.Management.Api.Extensions;
 
@@ -37,6 +38,8 @@ public static class ManagementServiceCollectionExtensions
         // Delivery.Worker for test sends (request and response); this service has no consumers.
         builder.AddRelayMessaging(bus => bus.AddRequestClient<DestinationTestRequested>(RequestTimeout.After(s: (int)DestinationOperationsApi.TestSendTimeout.TotalSeconds)));
         builder.AddRelayOutbox();
+        // The live tail, woken by the same PostgreSQL notifications as the outbox publisher.
+        builder.AddEventStreaming();
         // Replay requests wait in the outbox while the broker is away, so only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
@@ -69,6 +72,7 @@ public static class ManagementServiceCollectionExtensions
         app.UseMiddleware<ManagementApiKeyMiddleware>();
         app.MapIntegrationsApi();
         app.MapEventsApi();
+        app.MapEventStreamApi();
         app.MapDeliveriesApi();
         app.MapAuditEntriesApi();
         app.MapReplaysApi();
