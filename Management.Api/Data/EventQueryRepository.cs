@@ -19,6 +19,28 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     private const string JobColumns =
         "id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, started_at, completed_at, error_message, created_at";
 
+    /// <summary>
+    /// The live tail's horizon (see <see cref="ReadStreamAsync"/>), as CTEs <c>horizon(snapshot, horizon)</c> to begin a
+    /// statement with: the oldest transaction this statement's snapshot sees running (<c>xip</c>), or, with none, the
+    /// next transaction id (<c>xmax</c>). Transactions seen running in another database are skipped: they cannot insert
+    /// events here, and the server's other databases (or other applications) would otherwise hold the stream back for
+    /// as long as their transactions last. A running transaction is taken as another database's only while
+    /// pg_stat_activity still shows it there; one that ended since the snapshot was taken, or whose session this role
+    /// may not see, counts as this database's, which only holds events back a little longer.
+    /// </summary>
+    private const string HorizonCte =
+        """
+        snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS snapshot),
+        horizon AS MATERIALIZED (
+            SELECT snapshot.snapshot, coalesce(
+                (SELECT min(running::text::bigint) FROM pg_snapshot_xip(snapshot.snapshot) AS running
+                 WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                   WHERE a.backend_xid = running::xid
+                                     AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
+                pg_snapshot_xmax(snapshot.snapshot)::text::bigint) AS horizon
+            FROM snapshot)
+        """;
+
     public const int DetailJobLimit = 20;
     public const int DetailReplayLimit = 20;
     public const int StatusJobLimit = 10;
@@ -50,9 +72,10 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var start = await connection.QuerySingleAsync<StreamStart>(new CommandDefinition(
             $"""
-            SELECT pg_snapshot_xmin(s)::text::bigint AS horizon, pg_snapshot_xmax(s)::text::bigint AS next_transaction_id,
+            WITH {HorizonCte}
+            SELECT h.horizon, pg_snapshot_xmax(h.snapshot)::text::bigint AS next_transaction_id,
                    {(since is null ? "NULL::bigint" : "(SELECT min(insert_xact_id) FROM normalized_events WHERE received_at >= @Since)")} AS first_since
-            FROM pg_current_snapshot() AS s
+            FROM horizon h
             """, new { Since = since?.ToUniversalTime() }, cancellationToken: cancellationToken));
         if (resume is { } position)
         {
@@ -70,12 +93,13 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     /// Events are inserted by concurrent transactions (ingest's group commits, several replicas) that commit in any
     /// order, so "events with a greater sequence than the last one sent" would skip an event whose transaction took a
     /// smaller number but committed later. Each event therefore records the id of the transaction that inserted it
-    /// (<c>insert_xact_id</c>, migration 018), and only events of transactions older than the reading snapshot's xmin
-    /// (the horizon: the oldest transaction still running) are sent. Every transaction below the horizon has ended,
-    /// so its events are all visible to this statement, and no transaction can still insert below it: once a position
-    /// is sent, nothing can appear before it. Events of later transactions wait, already committed or not, until the
-    /// horizon passes them (<see cref="EventStreamBatch.HeldBack"/> says some are waiting). The statement reads the
-    /// horizon from its own snapshot and takes no transaction id itself, so it never holds the horizon back.
+    /// (<c>insert_xact_id</c>, migration 018), and only events of transactions older than the reading snapshot's
+    /// horizon (its xmin, the oldest transaction still running, less those of other databases: <see cref="HorizonCte"/>)
+    /// are sent. Every transaction of this database below the horizon has ended, so its events are all visible to this
+    /// statement, and none can still insert below it (later transactions get greater ids): once a position is sent,
+    /// nothing can appear before it. Events of later transactions wait, already committed or not, until the horizon
+    /// passes them (<see cref="EventStreamBatch.HeldBack"/> says some are waiting). The statement reads the horizon
+    /// from its own snapshot and takes no transaction id itself, so it never holds the horizon back.
     /// </para>
     /// </summary>
     public async Task<EventStreamBatch> ReadStreamAsync(EventStreamQuery query, EventStreamPosition after, int take, CancellationToken cancellationToken)
@@ -88,9 +112,10 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         // The BRIN index on insert_xact_id finds the newest rows from the leading `insert_xact_id >= @AfterTransactionId`.
         var sql =
             $"""
+            WITH {HorizonCte}
             SELECT h.horizon, h.held_back, e.*
-            FROM (SELECT s.horizon, EXISTS (SELECT 1 FROM normalized_events WHERE insert_xact_id >= s.horizon{filter.AndConditions}) AS held_back
-                  FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon) s) h
+            FROM (SELECT x.horizon, EXISTS (SELECT 1 FROM normalized_events WHERE insert_xact_id >= x.horizon{filter.AndConditions}) AS held_back
+                  FROM horizon x) h
             LEFT JOIN LATERAL (
                 SELECT {EventColumns}, insert_xact_id FROM normalized_events
                 WHERE insert_xact_id >= @AfterTransactionId AND (insert_xact_id, id) > (@AfterTransactionId, @AfterEventId)

@@ -28,8 +28,7 @@ public sealed class EventStreamOptions
 
     /// <summary>
     /// The most often PostgreSQL's notifications wake this process's streams (every committed ingest batch of every
-    /// replica notifies; under load that is hundreds a second). Also the first delay before a stream looks again for
-    /// events held back behind a transaction still running, doubling up to <see cref="PollInterval"/>.
+    /// replica notifies; under load that is hundreds a second).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan NotificationWakeInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -17,6 +17,17 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
     /// <summary>How soon a client reconnects after losing the stream (SSE <c>retry</c>).</summary>
     public static readonly TimeSpan ReconnectionDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The shortest and the longest wait before looking again at events held back behind a running transaction. Such a
+    /// transaction is normally short and does not notify when it ends (an outbox publisher's, holding its rows while
+    /// the broker confirms; a delivery update), so the stream looks again after half as long as the events have been
+    /// held so far: soon at first, then less and less often, so a long one (a migration, a bulk job) costs a read a
+    /// second per stream while it runs. Under load, notifications wake the stream sooner anyway.
+    /// </summary>
+    public static readonly TimeSpan MinHeldBackDelay = TimeSpan.FromMilliseconds(20);
+
+    public static readonly TimeSpan MaxHeldBackDelay = TimeSpan.FromSeconds(1);
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         using var _ = slot;
@@ -66,7 +77,7 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
         ServerSentEvents.WriteStart(body, start, ReconnectionDelay);
         await body.FlushAsync(cancellationToken);
         var lastWrite = timeProvider.GetTimestamp();
-        var heldBackDelay = options.NotificationWakeInterval;
+        long? heldBackSince = null;
         var failureDelay = TimeSpan.Zero;
 
         while (!cancellationToken.IsCancellationRequested)
@@ -93,8 +104,10 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
                 }
                 // Events held back behind a running transaction are sent once it ends; that transaction may not notify
                 // (not every writer writes outbox rows), so look again soon, then less and less often.
-                readAgainIn = batch.HeldBack ? heldBackDelay : options.PollInterval;
-                heldBackDelay = batch.HeldBack ? Min(heldBackDelay * 2, options.PollInterval) : options.NotificationWakeInterval;
+                heldBackSince = batch.HeldBack ? heldBackSince ?? timeProvider.GetTimestamp() : null;
+                readAgainIn = heldBackSince is { } since
+                    ? Max(MinHeldBackDelay, Min(timeProvider.GetElapsedTime(since) / 2, Min(MaxHeldBackDelay, options.PollInterval)))
+                    : options.PollInterval;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not (IOException or OperationCanceledException))
             {
@@ -135,4 +148,6 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
     }
 
     private static TimeSpan Min(TimeSpan left, TimeSpan right) => left < right ? left : right;
+
+    private static TimeSpan Max(TimeSpan left, TimeSpan right) => left > right ? left : right;
 }
