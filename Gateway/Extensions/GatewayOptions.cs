@@ -24,6 +24,14 @@ public sealed class GatewayOptions
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int MaxConcurrentManagementRequests { get; set; } = 256;
 
+    /// <summary>
+    /// Live event streams (<c>GET /api/v1/events/stream</c>) the gateway holds open at once
+    /// (<c>Relay:Gateway:MaxConcurrentEventStreams</c>). A stream lasts as long as its client stays, so streams have a
+    /// route and a limit of their own and never take the slots of short management requests.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int MaxConcurrentEventStreams { get; set; } = 1000;
+
     /// <summary>Addresses of proxies in front of the gateway (a cloud load balancer) whose X-Forwarded-For is trusted.</summary>
     public string[] KnownProxies { get; set; } = [];
 }

@@ -16,6 +16,7 @@ public static class RouteConcurrencyLimits
 {
     public const string WebhooksPolicy = "webhooks";
     public const string ManagementPolicy = "management";
+    public const string EventStreamsPolicy = "event-streams";
 
     public static IServiceCollection AddRouteConcurrencyLimits(this IServiceCollection services)
     {
@@ -25,6 +26,7 @@ public static class RouteConcurrencyLimits
             var options = gateway.Value;
             limiter.AddConcurrencyLimiter(WebhooksPolicy, limit => InFlightOnly(limit, options.MaxConcurrentWebhooks));
             limiter.AddConcurrencyLimiter(ManagementPolicy, limit => InFlightOnly(limit, options.MaxConcurrentManagementRequests));
+            limiter.AddConcurrencyLimiter(EventStreamsPolicy, limit => InFlightOnly(limit, options.MaxConcurrentEventStreams));
             limiter.OnRejected = (context, _) =>
             {
                 var retryAfter = TimeSpan.FromSeconds(1);

@@ -17,7 +17,7 @@ public static class ApiKeysApi
         var api = app.MapGroup("/api/v1/api-keys").WithTags("API keys");
         api.MapPost("", CreateApiKey).WithName(nameof(CreateApiKey))
             .WithSummary("Creates an API key with the given scopes; answers the key itself, this once");
-        api.MapGet("", ListApiKeys).WithName(nameof(ListApiKeys)).WithSummary("API keys (prefix, name, scopes, use, revocation), oldest first, by cursor");
+        api.MapGet("", ListApiKeys).WithName(nameof(ListApiKeys)).WithQueryParameters(ApiKeyListQuery.Parse).WithSummary("API keys (prefix, name, scopes, use, revocation), oldest first, by cursor");
         api.MapGet("/{id}", GetApiKey).WithName(nameof(GetApiKey)).WithSummary("One API key, without its secret");
         api.MapDelete("/{id}", RevokeApiKey).WithName(nameof(RevokeApiKey))
             .WithSummary("Revokes an API key: refused at once here, everywhere within the key cache's duration (30 s)");
@@ -50,7 +50,7 @@ public static class ApiKeysApi
         }
         var paging = filter.Paging;
         var rows = await keys.ListAsync(paging.Limit + 1, paging.After?.CreatedAt, paging.After?.Id, filter.ActiveOnly, cancellationToken);
-        return CursorResults.Page(CursorPage<ApiKey>.From(rows, paging.Limit, key => new Cursor(key.CreatedAt, key.Id), key => key), paging);
+        return CursorResults.Page(CursorPage<ApiKey>.From(rows, paging.Limit, key => new Cursor(key.CreatedAt, key.Id).Encode(), key => key), paging.Limit);
     }
 
     public static async Task<Results<Ok<ApiEnvelope<ApiKey>>, ApiError>> GetApiKey(

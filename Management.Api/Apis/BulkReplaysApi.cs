@@ -19,7 +19,7 @@ public static class BulkReplaysApi
         var api = app.MapGroup("/api/v1/replays/bulk");
         api.MapPost("", RequestBulkReplay).WithName(nameof(RequestBulkReplay))
             .WithSummary("Counts the events a filter matches (dryRun), or replays them all as one job at a rate");
-        api.MapGet("", ListBulkReplays).WithName(nameof(ListBulkReplays)).WithSummary("Bulk replays, newest first, by cursor");
+        api.MapGet("", ListBulkReplays).WithName(nameof(ListBulkReplays)).WithQueryParameters(BulkReplayListQuery.Parse).WithSummary("Bulk replays, newest first, by cursor");
         api.MapGet("/{id}", GetBulkReplay).WithName(nameof(GetBulkReplay)).WithSummary("A bulk replay's progress");
         api.MapPost("/{id}/cancel", CancelBulkReplay).WithName(nameof(CancelBulkReplay))
             .WithSummary("Stops a queued or running bulk replay; what it replayed stays replayed");
@@ -54,7 +54,7 @@ public static class BulkReplaysApi
         {
             return ManagementResults.InvalidQuery(query.Errors);
         }
-        return CursorResults.Page(await bulkReplays.ListAsync(filter, cancellationToken), filter.Paging);
+        return CursorResults.Page(await bulkReplays.ListAsync(filter, cancellationToken), filter.Paging.Limit);
     }
 
     public static async Task<Results<Ok<ApiEnvelope<BulkReplayView>>, ApiError>> GetBulkReplay(

@@ -15,13 +15,17 @@ public static class DeliveriesApi
     }
 
     /// <summary>Delivery attempts, newest first.</summary>
-    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<DeliveryAttemptView>>>, ApiError>> ListDeliveries(
+    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<DeliveryAttemptView>>>, Ok<CursorEnvelope<DeliveryAttemptView>>, ApiError>> ListDeliveries(
         HttpRequest request, DeliveryAttemptRepository deliveries, CancellationToken cancellationToken)
     {
         var query = DeliveryListQuery.Parse(request.Query);
         if (query.Value is not { } filter)
         {
             return ManagementResults.InvalidQuery(query.Errors);
+        }
+        if (filter.ByCursor is { } byCursor)
+        {
+            return CursorResults.Page(await deliveries.ListByCursorAsync(filter, byCursor, cancellationToken), byCursor.Limit);
         }
         var page = await deliveries.ListAsync(filter, cancellationToken);
         return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));

@@ -69,7 +69,7 @@ public static class DestinationsApi
             return ManagementResults.InvalidQuery(query.Errors);
         }
         var page = await destinations.ListAsync(id, filter.Paging, cancellationToken);
-        return page is null ? ApiError.NotFound("Integration not found") : CursorResults.Page(page, filter.Paging);
+        return page is null ? ApiError.NotFound("Integration not found") : CursorResults.Page(page, filter.Paging.Limit);
     }
 
     public static async Task<Results<Ok<ApiEnvelope<DestinationView<SigningSecretView>>>, ApiError>> GetDestination(
@@ -177,7 +177,7 @@ public static class DestinationsApi
         {
             return DestinationService.NotFound();
         }
-        return CursorResults.Page(await attempts.ListForDestinationAsync(destinationId, filter, cancellationToken), filter.Paging);
+        return CursorResults.Page(await attempts.ListForDestinationAsync(destinationId, filter, cancellationToken), filter.Paging.Limit);
     }
 
     private static Results<Ok<ApiEnvelope<DestinationView<SigningSecretView>>>, ApiError> Answer(Outcome<DestinationView<SigningSecretView>> outcome) =>

@@ -19,13 +19,17 @@ public static class EventsApi
         return api;
     }
 
-    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<EventView>>>, ApiError>> ListEvents(
+    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<EventView>>>, Ok<CursorEnvelope<EventView>>, ApiError>> ListEvents(
         HttpRequest request, EventQueryRepository events, CancellationToken cancellationToken)
     {
         var query = EventListQuery.Parse(request.Query);
         if (query.Value is not { } filter)
         {
             return ManagementResults.InvalidQuery(query.Errors);
+        }
+        if (filter.ByCursor is { } byCursor)
+        {
+            return CursorResults.Page(await events.ListByCursorAsync(filter, byCursor, cancellationToken), byCursor.Limit);
         }
         var page = await events.ListAsync(filter, cancellationToken);
         return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));

@@ -26,7 +26,7 @@ public static class IntegrationsApi
     }
 
     /// <summary>Live integrations ordered by provider; the webhook secret never leaves the service.</summary>
-    public static async Task<Results<Ok<ListEnvelope<IReadOnlyList<IntegrationView>>>, ApiError>> ListIntegrations(
+    public static async Task<Results<Ok<ListEnvelope<IReadOnlyList<IntegrationView>>>, Ok<CursorEnvelope<IntegrationView>>, ApiError>> ListIntegrations(
         HttpRequest request, IntegrationRepository integrations, CancellationToken cancellationToken)
     {
         var query = IntegrationListQuery.Parse(request.Query);
@@ -34,12 +34,20 @@ public static class IntegrationsApi
         {
             return ManagementResults.InvalidQuery(query.Errors);
         }
+        if (filter.ByCursor is { } byCursor)
+        {
+            var page = await integrations.ListAfterAsync(filter.Provider, filter.ActiveOnly ? true : null,
+                (string?)byCursor.After?.Key, (Guid?)byCursor.After?.Id, byCursor.Limit + 1, cancellationToken);
+            return CursorResults.Page(CursorPage<IntegrationView>.From(page, byCursor.Limit,
+                row => new ListCursor(IntegrationListQuery.Order, row.Provider, row.Id).Encode(), View), byCursor.Limit);
+        }
         var rows = await integrations.ListAsync(filter.Provider, filter.ActiveOnly ? true : null, cancellationToken);
-        IReadOnlyList<IntegrationView> items = rows
-            .Select(row => new IntegrationView(row.Id, row.Provider, row.Name, row.CallbackUrl, row.IsActive, row.CreatedAt, row.UpdatedAt))
-            .ToList();
+        IReadOnlyList<IntegrationView> items = rows.Select(View).ToList();
         return TypedResults.Ok(new ListEnvelope<IReadOnlyList<IntegrationView>>(items, new TotalMeta(items.Count)));
     }
+
+    private static IntegrationView View(Integration row) =>
+        new(row.Id, row.Provider, row.Name, row.CallbackUrl, row.IsActive, row.CreatedAt, row.UpdatedAt);
 
     /// <summary>
     /// Creates an integration for a provider name that has no live integration, with its default destination; the

@@ -39,13 +39,17 @@ public static class ReplaysApi
     }
 
     /// <summary>Replay requests, newest first.</summary>
-    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<ReplayRequestView>>>, ApiError>> ListReplays(
+    public static async Task<Results<Ok<ApiEnvelope<IReadOnlyList<ReplayRequestView>>>, Ok<CursorEnvelope<ReplayRequestView>>, ApiError>> ListReplays(
         HttpRequest request, ReplayRequestRepository replays, CancellationToken cancellationToken)
     {
         var query = ReplayListQuery.Parse(request.Query);
         if (query.Value is not { } filter)
         {
             return ManagementResults.InvalidQuery(query.Errors);
+        }
+        if (filter.ByCursor is { } byCursor)
+        {
+            return CursorResults.Page(await replays.ListByCursorAsync(filter, byCursor, cancellationToken), byCursor.Limit);
         }
         var page = await replays.ListAsync(filter, cancellationToken);
         return ApiResults.Page(page.Items, ManagementResults.Meta(filter.Paging, page.Total));

@@ -105,7 +105,7 @@ public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvid
             new { query.Status, BeforeCreatedAt = query.Paging.After?.CreatedAt, BeforeId = query.Paging.After?.Id, Take = query.Paging.Limit + 1 },
             cancellationToken: cancellationToken))).AsList();
         var now = timeProvider.GetUtcNow();
-        return CursorPage<BulkReplayView>.From(rows, query.Paging.Limit, row => new Cursor(row.CreatedAt, row.Id), row => row.ToView(now));
+        return CursorPage<BulkReplayView>.From(rows, query.Paging.Limit, row => new Cursor(row.CreatedAt, row.Id).Encode(), row => row.ToView(now));
     }
 
     /// <summary>

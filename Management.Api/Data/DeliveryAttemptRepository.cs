@@ -11,16 +11,24 @@ public sealed class DeliveryAttemptRepository(NpgsqlDataSource dataSource)
     public const string Columns =
         "id, normalized_event_id, integration_id, attempt_no, status, http_status, response_body, error_message, duration_ms, created_at";
 
-    public async Task<PageOf<DeliveryAttemptView>> ListAsync(DeliveryListQuery query, CancellationToken cancellationToken)
+    public async Task<PageOf<DeliveryAttemptView>> ListAsync(DeliveryListQuery query, CancellationToken cancellationToken) =>
+        await Filter(query).ReadPageAsync<DeliveryAttemptView>(dataSource, Columns, "delivery_attempts", "created_at DESC, id DESC", query.Paging, cancellationToken);
+
+    /// <summary>The page after the cursor, newest first; attempts recorded meanwhile land before the first page.</summary>
+    public async Task<CursorPage<DeliveryAttemptView>> ListByCursorAsync(DeliveryListQuery query, ListCursorPaging paging, CancellationToken cancellationToken)
     {
-        var filter = new SqlFilter()
+        var rows = await Filter(query).ReadAfterAsync<DeliveryAttemptView>(
+            dataSource, Columns, "delivery_attempts", "created_at", "id", SortDirection.Desc, paging, cancellationToken);
+        return CursorPage<DeliveryAttemptView>.From(rows, paging.Limit, row => new ListCursor(DeliveryListQuery.Order, row.CreatedAt, row.Id).Encode(), row => row);
+    }
+
+    private static SqlFilter Filter(DeliveryListQuery query) =>
+        new SqlFilter()
             .When(query.Status, "status = @Status", "Status")
             .When(query.EventId, "normalized_event_id = @EventId", "EventId")
             // The attempt's integration is its event's; an unknown provider matches nothing.
             .When(query.Provider, "integration_id IN (SELECT id FROM integrations WHERE provider = @Provider)", "Provider")
             .Within(query.From, query.To, "created_at");
-        return await filter.ReadPageAsync<DeliveryAttemptView>(dataSource, Columns, "delivery_attempts", "created_at DESC, id DESC", query.Paging, cancellationToken);
-    }
 
     /// <summary>
     /// A destination's attempts, newest first, by cursor (new attempts land before the first page, never inside a
@@ -42,11 +50,12 @@ public sealed class DeliveryAttemptRepository(NpgsqlDataSource dataSource)
             """,
             new
             {
-                destinationId, query.Status, BeforeCreatedAt = query.Paging.After?.CreatedAt, BeforeId = query.Paging.After?.Id,
+                destinationId, query.Status, BeforeCreatedAt = (DateTime?)query.Paging.After?.Key, BeforeId = (Guid?)query.Paging.After?.Id,
                 take = query.Paging.Limit + 1, BodyPrefix = ResponseRedactor.ScannedLength,
             },
             cancellationToken: cancellationToken))).AsList();
-        return CursorPage<DestinationAttemptView>.From(rows, query.Paging.Limit, row => new Cursor(row.CreatedAt, row.Id), row => row.ToView());
+        return CursorPage<DestinationAttemptView>.From(
+            rows, query.Paging.Limit, row => new ListCursor(DestinationAttemptListQuery.Order, row.CreatedAt, row.Id).Encode(), row => row.ToView());
     }
 
     private sealed record AttemptRow(

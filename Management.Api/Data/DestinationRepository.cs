@@ -99,7 +99,7 @@ public sealed class DestinationRepository(NpgsqlDataSource dataSource, ActingApi
             return null;
         }
         var rows = (await results.ReadAsync<DestinationRow>()).AsList();
-        return CursorPage<DestinationView<SigningSecretView>>.From(rows, paging.Limit, row => new Cursor(row.CreatedAt, row.Id), row => row.ToView());
+        return CursorPage<DestinationView<SigningSecretView>>.From(rows, paging.Limit, row => new Cursor(row.CreatedAt, row.Id).Encode(), row => row.ToView());
     }
 
     /// <summary>Stores the destination and its audit entry; false (writing nothing) when the integration does not exist.</summary>

@@ -2,6 +2,7 @@ using System.Data;
 using Dapper;
 using Npgsql;
 using Relay.Management.Api.Queries;
+using Relay.Management.Api.Streaming;
 
 namespace Relay.Management.Api.Data;
 
@@ -18,30 +19,145 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     private const string JobColumns =
         "id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, started_at, completed_at, error_message, created_at";
 
+    /// <summary>
+    /// The live tail's horizon (see <see cref="ReadStreamAsync"/>), as CTEs <c>horizon(snapshot, horizon)</c> to begin a
+    /// statement with: the oldest transaction this statement's snapshot sees running (<c>xip</c>), or, with none, the
+    /// next transaction id (<c>xmax</c>). Transactions seen running in another database are skipped: they cannot insert
+    /// events here, and the server's other databases (or other applications) would otherwise hold the stream back for
+    /// as long as their transactions last. A running transaction is taken as another database's only while
+    /// pg_stat_activity still shows it there; one that ended since the snapshot was taken, or whose session this role
+    /// may not see, counts as this database's, which only holds events back a little longer.
+    /// </summary>
+    private const string HorizonCte =
+        """
+        snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS snapshot),
+        horizon AS MATERIALIZED (
+            SELECT snapshot.snapshot, coalesce(
+                (SELECT min(running::text::bigint) FROM pg_snapshot_xip(snapshot.snapshot) AS running
+                 WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                   WHERE a.backend_xid = running::xid
+                                     AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
+                pg_snapshot_xmax(snapshot.snapshot)::text::bigint) AS horizon
+            FROM snapshot)
+        """;
+
     public const int DetailJobLimit = 20;
     public const int DetailReplayLimit = 20;
     public const int StatusJobLimit = 10;
 
     public async Task<PageOf<EventView>> ListAsync(EventListQuery query, CancellationToken cancellationToken)
     {
-        var filter = new SqlFilter()
-            .When(query.Provider, "provider = @Provider", "Provider")
-            .When(query.Status, "status = @Status", "Status")
-            .When(query.EventType, "event_type = @EventType", "EventType")
-            .When(query.Subject is null ? null : SqlFilter.Contains(query.Subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
-            .Within(query.From, query.To, "occurred_at");
-        // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
-        var column = query.SortBy switch
-        {
-            EventSortField.CreatedAt => "created_at",
-            EventSortField.OccurredAt => "occurred_at",
-            EventSortField.Status => "status",
-            _ => "received_at",
-        };
+        var column = SortColumn(query.SortBy);
         var direction = SqlFilter.Direction(query.SortOrder);
-        var page = await filter.ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
+        var page = await Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To)
+            .ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
         return page.Select(row => row.ToView());
     }
+
+    /// <summary>The page of <c>GET /events</c> after the cursor, in the query's sort; the next cursor holds that sort.</summary>
+    public async Task<CursorPage<EventView>> ListByCursorAsync(EventListQuery query, ListCursorPaging paging, CancellationToken cancellationToken)
+    {
+        var rows = await Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To)
+            .ReadAfterAsync<EventRow>(dataSource, EventColumns, "normalized_events", SortColumn(query.SortBy), "id", query.SortOrder, paging, cancellationToken);
+        return CursorPage<EventView>.From(rows, paging.Limit, row => new ListCursor(query.Order, SortKey(row, query.SortBy), row.Id).Encode(), row => row.ToView());
+    }
+
+    /// <summary>
+    /// Where a live tail starts: after <paramref name="resume"/>, else at the first event received since
+    /// <paramref name="since"/>, else now. Null when <paramref name="resume"/> names a transaction this database has not
+    /// begun yet, so it cannot have come from this stream (a made-up id, or another installation's).
+    /// </summary>
+    public async Task<EventStreamPosition?> StartStreamAsync(EventStreamPosition? resume, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var start = await connection.QuerySingleAsync<StreamStart>(new CommandDefinition(
+            $"""
+            WITH {HorizonCte}
+            SELECT h.horizon, pg_snapshot_xmax(h.snapshot)::text::bigint AS next_transaction_id,
+                   {(since is null ? "NULL::bigint" : "(SELECT min(insert_xact_id) FROM normalized_events WHERE received_at >= @Since)")} AS first_since
+            FROM horizon h
+            """, new { Since = since?.ToUniversalTime() }, cancellationToken: cancellationToken));
+        if (resume is { } position)
+        {
+            return position.TransactionId < start.NextTransactionId ? position : null;
+        }
+        // Every transaction older than the horizon has ended and its events are visible; a transaction still running
+        // may have received an event after `since` and have a smaller id than the first visible one: start at the
+        // horizon if it comes first.
+        return EventStreamPosition.Before(Math.Min(start.FirstSince ?? start.Horizon, start.Horizon));
+    }
+
+    /// <summary>
+    /// The next events of a live tail after <paramref name="after"/>, at most <paramref name="take"/>, in stream order.
+    /// <para>
+    /// Events are inserted by concurrent transactions (ingest's group commits, several replicas) that commit in any
+    /// order, so "events with a greater sequence than the last one sent" would skip an event whose transaction took a
+    /// smaller number but committed later. Each event therefore records the id of the transaction that inserted it
+    /// (<c>insert_xact_id</c>, migration 018), and only events of transactions older than the reading snapshot's
+    /// horizon (its xmin, the oldest transaction still running, less those of other databases: <see cref="HorizonCte"/>)
+    /// are sent. Every transaction of this database below the horizon has ended, so its events are all visible to this
+    /// statement, and none can still insert below it (later transactions get greater ids): once a position is sent,
+    /// nothing can appear before it. Events of later transactions wait, already committed or not, until the horizon
+    /// passes them (<see cref="EventStreamBatch.HeldBack"/> says some are waiting). The statement reads the horizon
+    /// from its own snapshot and takes no transaction id itself, so it never holds the horizon back.
+    /// </para>
+    /// </summary>
+    public async Task<EventStreamBatch> ReadStreamAsync(EventStreamQuery query, EventStreamPosition after, int take, CancellationToken cancellationToken)
+    {
+        var filter = Filter(query.Provider, status: null, query.EventType, query.Subject, query.From, query.To)
+            .When(query.Since?.ToUniversalTime(), "received_at >= @Since", "Since");
+        filter.Parameters.Add("AfterTransactionId", after.TransactionId);
+        filter.Parameters.Add("AfterEventId", after.EventId);
+        filter.Parameters.Add("Take", take);
+        // The BRIN index on insert_xact_id finds the newest rows from the leading `insert_xact_id >= @AfterTransactionId`.
+        var sql =
+            $"""
+            WITH {HorizonCte}
+            SELECT h.horizon, h.held_back, e.*
+            FROM (SELECT x.horizon, EXISTS (SELECT 1 FROM normalized_events WHERE insert_xact_id >= x.horizon{filter.AndConditions}) AS held_back
+                  FROM horizon x) h
+            LEFT JOIN LATERAL (
+                SELECT {EventColumns}, insert_xact_id FROM normalized_events
+                WHERE insert_xact_id >= @AfterTransactionId AND (insert_xact_id, id) > (@AfterTransactionId, @AfterEventId)
+                  AND insert_xact_id < h.horizon{filter.AndConditions}
+                ORDER BY insert_xact_id, id
+                LIMIT @Take) e ON true
+            ORDER BY e.insert_xact_id, e.id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<StreamRow>(new CommandDefinition(sql, filter.Parameters, cancellationToken: cancellationToken))).AsList();
+        var horizon = rows[0].Horizon;
+        var events = rows.Where(row => row.InsertXactId is not null).Select(row => row.ToStreamedEvent()).ToList();
+        // A full batch may have more behind it: the next read starts after its last event. Otherwise every event before
+        // the horizon has been read (sent, or not matching the filters), and the next read starts there.
+        var next = events.Count == take ? events[^1].Position : (events.Count > 0 ? events[^1].Position : after).AtLeastBefore(horizon);
+        return new EventStreamBatch(events, next, rows[0].HeldBack);
+    }
+
+    private static SqlFilter Filter(string? provider, string? status, string? eventType, string? subject, DateTimeOffset? from, DateTimeOffset? to) =>
+        new SqlFilter()
+            .When(provider, "provider = @Provider", "Provider")
+            .When(status, "status = @Status", "Status")
+            .When(eventType, "event_type = @EventType", "EventType")
+            .When(subject is null ? null : SqlFilter.Contains(subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
+            .Within(from, to, "occurred_at");
+
+    // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
+    private static string SortColumn(EventSortField field) => field switch
+    {
+        EventSortField.CreatedAt => "created_at",
+        EventSortField.OccurredAt => "occurred_at",
+        EventSortField.Status => "status",
+        _ => "received_at",
+    };
+
+    private static object SortKey(EventRow row, EventSortField field) => field switch
+    {
+        EventSortField.CreatedAt => row.CreatedAt,
+        EventSortField.OccurredAt => DateTime.SpecifyKind(row.OccurredAt, DateTimeKind.Utc),
+        EventSortField.Status => row.Status,
+        _ => row.ReceivedAt,
+    };
 
     public async Task<EventDetail?> FindDetailAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -97,30 +213,6 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             : new EventStatusView(status.EventId, status.Status, status.ProcessingAttempts, status.LastError, status.LastProcessedAt, jobs);
     }
 
-    private sealed record EventRow(
-        Guid Id,
-        Guid WebhookEventId,
-        Guid IntegrationId,
-        string Provider,
-        string EventType,
-        string? Subject,
-        DateTime OccurredAt,
-        string NormalizedPayload,
-        string Status,
-        int ProcessingAttempts,
-        string? LastError,
-        DateTime? LastProcessedAt,
-        DateTime CreatedAt,
-        DateTime UpdatedAt,
-        DateTime ReceivedAt)
-    {
-        public EventView ToView() => new(
-            // Npgsql reads ±infinity (stored before ingest refused the dates that make it) as DateTime.MinValue/MaxValue
-            // without a kind; the column is UTC either way, so it is answered with its "Z".
-            Id, WebhookEventId, IntegrationId, Provider, EventType, Subject, DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc), JsonColumn.Parse(NormalizedPayload),
-            Status, ProcessingAttempts, LastError, LastProcessedAt, CreatedAt, UpdatedAt, ReceivedAt);
-    }
-
     private sealed record WebhookRow(
         string? ExternalEventId,
         string IdempotencyKey,
@@ -132,6 +224,36 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     {
         public WebhookView ToView() => new(
             ExternalEventId, IdempotencyKey, SignatureValid, JsonColumn.Parse(RequestHeaders), new RawJson(RawPayload), SourceIp, ReceivedAt);
+    }
+
+    private sealed record StreamStart(long Horizon, long NextTransactionId, long? FirstSince);
+
+    /// <summary>The horizon, then one event per row (its columns null when no event is due).</summary>
+    private sealed class StreamRow
+    {
+        public long Horizon { get; init; }
+        public bool HeldBack { get; init; }
+        public long? InsertXactId { get; init; }
+        public Guid Id { get; init; }
+        public Guid WebhookEventId { get; init; }
+        public Guid IntegrationId { get; init; }
+        public string Provider { get; init; } = "";
+        public string EventType { get; init; } = "";
+        public string? Subject { get; init; }
+        public DateTime OccurredAt { get; init; }
+        public string NormalizedPayload { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int ProcessingAttempts { get; init; }
+        public string? LastError { get; init; }
+        public DateTime? LastProcessedAt { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public DateTime UpdatedAt { get; init; }
+        public DateTime ReceivedAt { get; init; }
+
+        public StreamedEvent ToStreamedEvent() => new(
+            new EventStreamPosition(InsertXactId!.Value, Id),
+            new EventRow(Id, WebhookEventId, IntegrationId, Provider, EventType, Subject, OccurredAt, NormalizedPayload, Status, ProcessingAttempts,
+                LastError, LastProcessedAt, CreatedAt, UpdatedAt, ReceivedAt).ToView());
     }
 
     private sealed record StatusRow(Guid EventId, string Status, int ProcessingAttempts, string? LastError, DateTime? LastProcessedAt);

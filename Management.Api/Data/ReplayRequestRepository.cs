@@ -67,13 +67,21 @@ public sealed class ReplayRequestRepository(NpgsqlDataSource dataSource, ActingA
     }
 
     /// <summary>Replay requests, newest first.</summary>
-    public async Task<PageOf<ReplayRequestView>> ListAsync(ReplayListQuery query, CancellationToken cancellationToken)
+    public async Task<PageOf<ReplayRequestView>> ListAsync(ReplayListQuery query, CancellationToken cancellationToken) =>
+        await Filter(query).ReadPageAsync<ReplayRequestView>(dataSource, Columns, "replay_requests", "created_at DESC, id DESC", query.Paging, cancellationToken);
+
+    /// <summary>The page after the cursor, newest first; requests made meanwhile land before the first page.</summary>
+    public async Task<CursorPage<ReplayRequestView>> ListByCursorAsync(ReplayListQuery query, ListCursorPaging paging, CancellationToken cancellationToken)
     {
-        var filter = new SqlFilter()
+        var rows = await Filter(query).ReadAfterAsync<ReplayRequestView>(
+            dataSource, Columns, "replay_requests", "created_at", "id", SortDirection.Desc, paging, cancellationToken);
+        return CursorPage<ReplayRequestView>.From(rows, paging.Limit, row => new ListCursor(ReplayListQuery.Order, row.CreatedAt, row.Id).Encode(), row => row);
+    }
+
+    private static SqlFilter Filter(ReplayListQuery query) =>
+        new SqlFilter()
             .When(query.EventId, "normalized_event_id = @EventId", "EventId")
             .When(query.Status, "status = @Status", "Status")
             .When(query.RequestedBy, "requested_by = @RequestedBy", "RequestedBy")
             .Within(query.From, query.To, "created_at");
-        return await filter.ReadPageAsync<ReplayRequestView>(dataSource, Columns, "replay_requests", "created_at DESC, id DESC", query.Paging, cancellationToken);
-    }
 }

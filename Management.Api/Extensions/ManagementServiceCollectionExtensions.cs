@@ -15,6 +15,7 @@ using Relay.Management.Api.Data;
 using Relay.Management.Api.Integrations;
 using Relay.Management.Api.Replays;
 using Relay.Management.Api.Security;
+using Relay.Management.Api.Streaming;
 
 namespace Relay.Management.Api.Extensions;
 
@@ -40,6 +41,8 @@ public static class ManagementServiceCollectionExtensions
         // Delivery.Worker for test sends (request and response); this service has no consumers.
         builder.AddRelayMessaging(bus => bus.AddRequestClient<DestinationTestRequested>(RequestTimeout.After(s: (int)DestinationOperationsApi.TestSendTimeout.TotalSeconds)));
         builder.AddRelayOutbox();
+        // The live tail, woken by the same PostgreSQL notifications as the outbox publisher.
+        builder.AddEventStreaming();
         // Replay requests wait in the outbox while the broker is away, so only PostgreSQL decides readiness.
         builder.ExcludeFromReadiness("redis", "rabbitmq", "masstransit-bus");
 
@@ -81,6 +84,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapServiceOpenApi();
         app.MapIntegrationsApi();
         app.MapEventsApi();
+        app.MapEventStreamApi();
         app.MapDeliveriesApi();
         app.MapAuditEntriesApi();
         app.MapReplaysApi();

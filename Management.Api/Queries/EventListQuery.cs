@@ -1,6 +1,9 @@
 namespace Relay.Management.Api.Queries;
 
-/// <summary><c>GET /events</c>: pagination, filters and a whitelisted sort.</summary>
+/// <summary>
+/// <c>GET /events</c>: pagination, filters and a whitelisted sort; or <c>limit</c>/<c>cursor</c> instead of the pages,
+/// a cursor holding a position in the sort it was returned for.
+/// </summary>
 public sealed record EventListQuery(
     Paging Paging,
     string? Provider,
@@ -26,6 +29,11 @@ public sealed record EventListQuery(
         ["desc"] = SortDirection.Desc,
     };
 
+    /// <summary>Set when the query pages by <c>limit</c>/<c>cursor</c> rather than <c>page</c>/<c>pageSize</c>.</summary>
+    public ListCursorPaging? ByCursor { get; init; }
+
+    public CursorOrder Order => CursorOrder.Events(SortBy, SortOrder);
+
     public static QueryResult<EventListQuery> Parse(IQueryCollection query)
     {
         var reader = new QueryReader(query);
@@ -37,9 +45,12 @@ public sealed record EventListQuery(
         var (from, to) = reader.TimeRange();
         var sortBy = reader.OneOf("sortBy", SortFields.Keys.ToArray());
         var sortOrder = reader.OneOf("sortOrder", SortOrders.Keys.ToArray());
-        return QueryResult<EventListQuery>.From(reader, () => new EventListQuery(
-            paging, provider, status, eventType, subject, from, to,
-            sortBy is null ? EventSortField.ReceivedAt : SortFields[sortBy],
-            sortOrder is null ? SortDirection.Desc : SortOrders[sortOrder]));
+        var field = sortBy is null ? EventSortField.ReceivedAt : SortFields[sortBy];
+        var direction = sortOrder is null ? SortDirection.Desc : SortOrders[sortOrder];
+        var byCursor = ListCursorPaging.ReadOptional(reader, CursorOrder.Events(field, direction));
+        return QueryResult<EventListQuery>.From(reader, () => new EventListQuery(paging, provider, status, eventType, subject, from, to, field, direction)
+        {
+            ByCursor = byCursor,
+        });
     }
 }

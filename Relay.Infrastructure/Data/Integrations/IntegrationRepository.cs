@@ -66,6 +66,26 @@ public sealed class IntegrationRepository(NpgsqlDataSource dataSource, ActingApi
     }
 
     /// <summary>
+    /// Live integrations after (<paramref name="afterProvider"/>, <paramref name="afterId"/>) in (provider, id) order, at
+    /// most <paramref name="take"/>: one page of the list by cursor.
+    /// </summary>
+    public async Task<IReadOnlyList<Integration>> ListAfterAsync(
+        string? provider, bool? active, string? afterProvider, Guid? afterId, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Integration>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM integrations i
+            WHERE i.deleted_at IS NULL
+              AND (@provider::text IS NULL OR i.provider = @provider) AND (@active::boolean IS NULL OR i.is_active = @active)
+              AND (@afterProvider::text IS NULL OR (i.provider, i.id) > (@afterProvider, @afterId))
+            ORDER BY i.provider, i.id
+            LIMIT @take
+            """, new { provider, active, afterProvider, afterId, take }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
     /// Creates the integration and its default destination unless the provider has ever had one (seeding must not
     /// overwrite an operator's changes, nor bring back an integration an operator deleted).
     /// <paramref name="encryptedSigningSecret"/> is the default destination's.

@@ -21,9 +21,9 @@ public sealed class UnknownParameterTests
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public void Cursor_and_made_up_names_are_refused_by_name(string route, Func<IQueryCollection, IReadOnlyDictionary<string, string>> parse)
+    public void Made_up_names_are_refused_by_name(string route, Func<IQueryCollection, IReadOnlyDictionary<string, string>> parse)
     {
-        foreach (var name in new[] { "cursor", "limit", "offset", "sort", "q", "entity_id", "page_size" })
+        foreach (var name in new[] { "after", "offset", "sort", "q", "entity_id", "page_size" })
         {
             var errors = parse(Query($"?{name}=x"));
             Assert.True(errors.ContainsKey(name), $"{route} accepted ?{name}=x");
@@ -35,17 +35,34 @@ public sealed class UnknownParameterTests
     [MemberData(nameof(Routes))]
     public void An_unknown_name_is_refused_even_with_an_empty_value(string route, Func<IQueryCollection, IReadOnlyDictionary<string, string>> parse)
     {
-        Assert.True(parse(Query("?cursor=")).ContainsKey("cursor"), route);
+        Assert.True(parse(Query("?offset=")).ContainsKey("offset"), route);
         Assert.Empty(parse(Query("")));
     }
 
     [Fact]
     public void The_message_names_what_the_route_supports()
     {
-        var errors = DeliveryListQuery.Parse(Query("?cursor=abc")).Errors;
-        Assert.Equal("is not a supported parameter; supported: page, pageSize, status, eventId, provider, from, to", errors["cursor"]);
+        var errors = DeliveryListQuery.Parse(Query("?offset=abc")).Errors;
+        Assert.Equal("is not a supported parameter; supported: page, pageSize, status, eventId, provider, from, to, limit, cursor", errors["offset"]);
 
         Assert.Equal("is not a supported parameter; this route takes no query parameters", NoQuery.Parse(Query("?expand=all")).Errors["expand"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public void Every_list_reads_limit_and_cursor_and_only_an_item_route_refuses_them(string route, Func<IQueryCollection, IReadOnlyDictionary<string, string>> parse)
+    {
+        var cursor = parse(Query("?cursor=abc"));
+        var limit = parse(Query("?limit=5"));
+        if (route == "one item")
+        {
+            Assert.StartsWith("is not a supported parameter", cursor["cursor"], StringComparison.Ordinal);
+            Assert.StartsWith("is not a supported parameter", limit["limit"], StringComparison.Ordinal);
+            return;
+        }
+        Assert.Equal("must be a cursor this list returned (meta.nextCursor)", cursor["cursor"]);
+        Assert.Empty(limit);
+        Assert.Empty(parse(Query("?cursor=")));
     }
 
     [Fact]
