@@ -73,7 +73,8 @@ public static class GatewayServiceCollectionExtensions
         builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Error);
 
         // The public OpenAPI document is merged from the upstream services' own documents.
-        builder.Services.AddHttpClient(PublicApiDocument.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
+        // Generous: a service builds its document on first request, which takes seconds on a busy machine.
+        builder.Services.AddHttpClient(PublicApiDocument.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton<PublicApiDocument>();
         return builder;
     }
