@@ -102,24 +102,30 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     /// from its own snapshot and takes no transaction id itself, so it never holds the horizon back.
     /// </para>
     /// </summary>
-    public async Task<EventStreamBatch> ReadStreamAsync(EventStreamQuery query, EventStreamPosition after, int take, CancellationToken cancellationToken)
+    /// <param name="window">
+    /// How many transaction ids after <paramref name="after"/> this read covers at most. The BRIN index hands over every
+    /// row of the page ranges in that window, which are then sorted, so a stream far behind (a resume after a long
+    /// absence, a since= long ago) reads its backlog window by window instead of sorting all of it for every batch.
+    /// </param>
+    public async Task<EventStreamBatch> ReadStreamAsync(EventStreamQuery query, EventStreamPosition after, int take, long window, CancellationToken cancellationToken)
     {
+        var windowEnd = after.TransactionId > long.MaxValue - window ? long.MaxValue : after.TransactionId + window;
         var filter = Filter(query.Provider, status: null, query.EventType, query.Subject, query.From, query.To)
             .When(query.Since?.ToUniversalTime(), "received_at >= @Since", "Since");
         filter.Parameters.Add("AfterTransactionId", after.TransactionId);
         filter.Parameters.Add("AfterEventId", after.EventId);
+        filter.Parameters.Add("WindowEnd", windowEnd);
         filter.Parameters.Add("Take", take);
-        // The BRIN index on insert_xact_id finds the newest rows from the leading `insert_xact_id >= @AfterTransactionId`.
+        // Events past the horizon are read too (at most a batch): they are not sent, but tell that some are held back.
         var sql =
             $"""
             WITH {HorizonCte}
-            SELECT h.horizon, h.held_back, e.*
-            FROM (SELECT x.horizon, EXISTS (SELECT 1 FROM normalized_events WHERE insert_xact_id >= x.horizon{filter.AndConditions}) AS held_back
-                  FROM horizon x) h
-            LEFT JOIN LATERAL (
+            SELECT h.horizon, e.*
+            FROM horizon h
+            LEFT JOIN (
                 SELECT {EventColumns}, insert_xact_id FROM normalized_events
-                WHERE insert_xact_id >= @AfterTransactionId AND (insert_xact_id, id) > (@AfterTransactionId, @AfterEventId)
-                  AND insert_xact_id < h.horizon{filter.AndConditions}
+                WHERE insert_xact_id >= @AfterTransactionId AND insert_xact_id < @WindowEnd
+                  AND (insert_xact_id, id) > (@AfterTransactionId, @AfterEventId){filter.AndConditions}
                 ORDER BY insert_xact_id, id
                 LIMIT @Take) e ON true
             ORDER BY e.insert_xact_id, e.id
@@ -127,11 +133,17 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<StreamRow>(new CommandDefinition(sql, filter.Parameters, cancellationToken: cancellationToken))).AsList();
         var horizon = rows[0].Horizon;
-        var events = rows.Where(row => row.InsertXactId is not null).Select(row => row.ToStreamedEvent()).ToList();
-        // A full batch may have more behind it: the next read starts after its last event. Otherwise every event before
-        // the horizon has been read (sent, or not matching the filters), and the next read starts there.
-        var next = events.Count == take ? events[^1].Position : (events.Count > 0 ? events[^1].Position : after).AtLeastBefore(horizon);
-        return new EventStreamBatch(events, next, rows[0].HeldBack);
+        var read = rows.Where(row => row.InsertXactId is not null).ToList();
+        var events = read.TakeWhile(row => row.InsertXactId < horizon).Select(row => row.ToStreamedEvent()).ToList();
+        var heldBack = events.Count < read.Count;
+        if (events.Count == take)
+        {
+            // A full batch may have more behind it: the next read starts after its last event, at once.
+            return new EventStreamBatch(events, events[^1].Position, HeldBack: false, More: true);
+        }
+        // Every event before the horizon and the window's end has been read (sent, or not matching the filters).
+        var next = (events.Count > 0 ? events[^1].Position : after).AtLeastBefore(Math.Min(windowEnd, horizon));
+        return new EventStreamBatch(events, next, heldBack, More: !heldBack && windowEnd < horizon);
     }
 
     private static SqlFilter Filter(string? provider, string? status, string? eventType, string? subject, DateTimeOffset? from, DateTimeOffset? to) =>
@@ -232,7 +244,6 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     private sealed class StreamRow
     {
         public long Horizon { get; init; }
-        public bool HeldBack { get; init; }
         public long? InsertXactId { get; init; }
         public Guid Id { get; init; }
         public Guid WebhookEventId { get; init; }

@@ -28,6 +28,15 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
 
     public static readonly TimeSpan MaxHeldBackDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The transaction ids a read covers (<see cref="EventQueryRepository.ReadStreamAsync"/>): halved when a window
+    /// holds more than a batch, doubled when a whole window held less than half of one, so a stream catching up reads
+    /// about a batch's worth of rows each time whatever the number of events per transaction.
+    /// </summary>
+    public const long FirstWindow = 1024;
+    public const long MinWindow = 16;
+    public const long MaxWindow = 1 << 20;
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         using var _ = slot;
@@ -78,6 +87,7 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
         await body.FlushAsync(cancellationToken);
         var lastWrite = timeProvider.GetTimestamp();
         long? heldBackSince = null;
+        var window = FirstWindow;
         var failureDelay = TimeSpan.Zero;
 
         while (!cancellationToken.IsCancellationRequested)
@@ -85,7 +95,7 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
             TimeSpan readAgainIn;
             try
             {
-                var batch = await wake.ReadAsync(token => events.ReadStreamAsync(query, position, options.BatchSize, token), cancellationToken);
+                var batch = await wake.ReadAsync(token => events.ReadStreamAsync(query, position, options.BatchSize, window, token), cancellationToken);
                 failureDelay = TimeSpan.Zero;
                 foreach (var streamed in batch.Events)
                 {
@@ -98,9 +108,13 @@ public sealed class EventStreamResult(IDisposable slot, EventStreamQuery query, 
                     await FlushAsync(body, cancellationToken);
                     lastWrite = timeProvider.GetTimestamp();
                 }
-                if (batch.Events.Count == options.BatchSize)
+                if (batch.More)
                 {
-                    continue; // behind: read on at once
+                    // Behind: read on at once, with a window that holds about a batch.
+                    window = batch.Events.Count == options.BatchSize ? Math.Max(MinWindow, window / 2)
+                        : batch.Events.Count < options.BatchSize / 2 ? Math.Min(MaxWindow, window * 2)
+                        : window;
+                    continue;
                 }
                 // Events held back behind a running transaction are sent once it ends; that transaction may not notify
                 // (not every writer writes outbox rows), so look again soon, then less and less often.
