@@ -10,6 +10,7 @@ using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
+using Relay.Ingress.Api.Providers;
 
 namespace Relay.Ingress.Api.Extensions;
 
@@ -56,6 +57,7 @@ public static class IngressServiceCollectionExtensions
 
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ActiveProviders>();
+        builder.Services.AddHostedService<ProfileWarmup>();
         builder.Services.AddSingleton<ProviderRateLimiter>();
         builder.Services.AddSingleton<IngestedEventRepository>();
         // One per process, disposed when the host stops: webhooks still queued are written and answered first.
