@@ -12,6 +12,7 @@ using Relay.Infrastructure.Seeding;
 using Relay.Ingress.Api.Admission;
 using Relay.Ingress.Api.Apis;
 using Relay.Ingress.Api.Ingestion;
+using Relay.Ingress.Api.Providers;
 using Relay.Ingress.Api.Publishing;
 
 namespace Relay.Ingress.Api.Extensions;
@@ -65,6 +66,7 @@ public static class IngressServiceCollectionExtensions
 
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ActiveProviders>();
+        builder.Services.AddHostedService<ProfileWarmup>();
         builder.Services.AddSingleton<ProviderRateLimiter>();
         builder.Services.AddSingleton<IngestedEventRepository>();
         // One per process, disposed when the host stops: webhooks still queued are written and answered first.
