@@ -100,7 +100,8 @@ public static class ProviderPresets
             EventType: FieldRule.RequiredFrom(At("/eventType")),
             OccurredAt: FieldRule.OptionalFrom(FieldSource.AtPointer("/occurredAt", DateFormats.Iso8601)),
             Subject: FieldRule.OptionalFrom(At("/subject")),
-            Payload: new PayloadRule("/payload", "payload")));
+            // Stored under "data", as the publish API stores a published event's payload.
+            Payload: new PayloadRule("/payload", "data")));
 
     private static readonly (string Name, ProviderProfile Profile)[] Presets =
     [

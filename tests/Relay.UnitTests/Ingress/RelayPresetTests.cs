@@ -6,7 +6,7 @@ using Relay.Ingress.Api.Verification;
 
 namespace Relay.UnitTests.Ingress;
 
-/// <summary>The relay preset: the publish API's body, sent as a webhook signed with the integration's secret.</summary>
+/// <summary>The relay preset: the publish API's body, sent as a webhook signed with the integration's secret, stored as a published event is.</summary>
 public sealed class RelayPresetTests
 {
     private const string Secret = "relay-inbound-secret";
@@ -25,7 +25,7 @@ public sealed class RelayPresetTests
         Assert.Equal("order.created", normalized.EventType);
         Assert.Equal(DateTimeOffset.Parse("2026-11-30T10:00:00Z"), normalized.OccurredAt);
         Assert.Equal("ord_42", normalized.Subject);
-        Assert.Equal("ord_42", normalized.NormalizedPayload.GetProperty("payload").GetProperty("id").GetString());
+        Assert.Equal("ord_42", normalized.NormalizedPayload.GetProperty("data").GetProperty("id").GetString());
     }
 
     [Fact]
