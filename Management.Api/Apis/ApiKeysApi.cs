@@ -49,8 +49,8 @@ public static class ApiKeysApi
             return ManagementResults.InvalidQuery(query.Errors);
         }
         var paging = filter.Paging;
-        var rows = await keys.ListAsync(paging.Limit + 1, paging.After?.CreatedAt, paging.After?.Id, filter.ActiveOnly, cancellationToken);
-        return CursorResults.Page(CursorPage<ApiKey>.From(rows, paging.Limit, key => new Cursor(key.CreatedAt, key.Id).Encode(), key => key), paging.Limit);
+        var rows = await keys.ListAsync(paging.Limit + 1, (DateTime?)paging.After?.Key, (Guid?)paging.After?.Id, filter.ActiveOnly, cancellationToken);
+        return CursorResults.Page(CursorPage<ApiKey>.From(rows, paging.Limit, key => new ListCursor(ApiKeyListQuery.Order, key.CreatedAt, key.Id).Encode(), key => key), paging.Limit);
     }
 
     public static async Task<Results<Ok<ApiEnvelope<ApiKey>>, ApiError>> GetApiKey(

@@ -102,10 +102,10 @@ public sealed class BulkReplayRepository(NpgsqlDataSource dataSource, TimeProvid
             ORDER BY b.created_at DESC, b.id DESC
             LIMIT @Take
             """,
-            new { query.Status, BeforeCreatedAt = query.Paging.After?.CreatedAt, BeforeId = query.Paging.After?.Id, Take = query.Paging.Limit + 1 },
+            new { query.Status, BeforeCreatedAt = (DateTime?)query.Paging.After?.Key, BeforeId = (Guid?)query.Paging.After?.Id, Take = query.Paging.Limit + 1 },
             cancellationToken: cancellationToken))).AsList();
         var now = timeProvider.GetUtcNow();
-        return CursorPage<BulkReplayView>.From(rows, query.Paging.Limit, row => new Cursor(row.CreatedAt, row.Id).Encode(), row => row.ToView(now));
+        return CursorPage<BulkReplayView>.From(rows, query.Paging.Limit, row => new ListCursor(BulkReplayListQuery.Order, row.CreatedAt, row.Id).Encode(), row => row.ToView(now));
     }
 
     /// <summary>

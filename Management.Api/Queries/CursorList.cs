@@ -12,4 +12,6 @@ public enum CursorList : byte
     AuditEntries = 4,
     Replays = 5,
     Integrations = 6,
+    ApiKeys = 7,
+    BulkReplays = 8,
 }

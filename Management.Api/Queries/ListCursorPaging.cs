@@ -7,6 +7,10 @@ namespace Relay.Management.Api.Queries;
 /// </summary>
 public sealed record ListCursorPaging(int Limit, ListCursor? After)
 {
+    /// <summary>The paging of a list that pages only by cursor: <c>limit</c> and <c>cursor</c>, both optional.</summary>
+    public static ListCursorPaging Read(QueryReader reader, CursorOrder order) =>
+        ReadOptional(reader, order, alsoPaged: false) ?? new ListCursorPaging(CursorPaging.DefaultLimit, null);
+
     /// <summary>
     /// The cursor paging the query asks for, or null when it names neither <c>limit</c> nor <c>cursor</c>.
     /// <paramref name="alsoPaged"/>: the list takes <c>page</c>/<c>pageSize</c> too, which cannot be mixed with these.
