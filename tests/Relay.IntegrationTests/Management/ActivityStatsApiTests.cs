@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Relay.IntegrationTests.ApiKeys;
 using Relay.IntegrationTests.Harness;
 
 namespace Relay.IntegrationTests.Management;
@@ -118,6 +120,19 @@ public sealed class ActivityStatsApiTests(RelayCluster cluster) : IDisposable
         Assert.Equal(Minute(to), starts[^1]);
         var totals = data["totals"]!;
         Assert.Equal(Sum(data["buckets"]!.AsArray().Select(bucket => bucket!).ToList()), Counts(totals));
+    }
+
+    [Fact]
+    public async Task The_stats_need_a_key_and_a_read_scope_is_enough()
+    {
+        using (var anonymous = await webhooks.GetAsync("/api/v1/stats/activity"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+        var reader = await ApiKeyClient.CreateAsync(cluster, ["read"]);
+        using var withReadKey = ApiKeyClient.With(cluster, reader.Key);
+        using var answer = await withReadKey.GetAsync("/api/v1/stats/activity?minutes=1");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }
 
     [Theory]
