@@ -24,6 +24,7 @@ public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
         "/api/v1/destinations",
         "/api/v1/recoveries",
         "/api/v1/api-keys",
+        "/api/v1/stats",
     ];
 
     public async Task InvokeAsync(HttpContext context)

@@ -67,6 +67,21 @@ public sealed class ServiceDocumentTests
         Assert.Contains("sortBy", documented);
     }
 
+    [Fact]
+    public async Task The_activity_route_documents_its_parameters_and_the_shape_of_its_answer()
+    {
+        await using var app = Build(builder => builder.AddManagementServices(), app => app.MapManagementApi());
+        var document = await DocumentOf(app);
+
+        var operation = document.Paths["/api/v1/stats/activity"].Operations![HttpMethod.Get];
+        var documented = operation.Parameters!.Where(parameter => parameter.In == Microsoft.OpenApi.ParameterLocation.Query).Select(parameter => parameter.Name);
+        Assert.Equal(["integrationId", "minutes"], documented.Order(StringComparer.Ordinal));
+        Assert.True(operation.Responses!.ContainsKey("200"));
+        var stats = document.Components!.Schemas!["ActivityStats"];
+        Assert.Equal(["bucketSeconds", "buckets", "from", "to", "totals"], stats.Properties!.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("latencyP95Ms", document.Components.Schemas["ActivityBucket"].Properties!.Keys);
+    }
+
     private static WebApplication Build(Action<WebApplicationBuilder> addServices, Action<WebApplication> mapApi)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
