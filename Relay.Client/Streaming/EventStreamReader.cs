@@ -112,8 +112,10 @@ internal sealed class EventStreamReader(RelayHttp http)
         {
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is IOException or HttpRequestException)
         {
+            // Cancelling can break the connection under a read; that is the cancellation, not a lost stream.
+            cancellationToken.ThrowIfCancellationRequested();
             return null;
         }
     }
