@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 export const gateway = required('RELAY_GATEWAY').replace(/\/$/, '');
 export const bootstrapKey = required('RELAY_MANAGEMENT_KEY');
-/** Where the README's screenshots go when RELAY_SCREENSHOTS names a folder (scripts/screenshots/console.sh); else nowhere. */
+/** Where the README's screenshots go when RELAY_SCREENSHOTS names a folder (docs/images); else nowhere. */
 const screenshotFolder = process.env.RELAY_SCREENSHOTS || null;
 const chromiumPath = process.env.RELAY_CHROMIUM || '/usr/bin/chromium';
 

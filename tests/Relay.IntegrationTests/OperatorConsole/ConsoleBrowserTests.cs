@@ -36,6 +36,11 @@ public sealed class ConsoleBrowserTests(RelayCluster cluster, ITestOutputHelper 
             ["RELAY_CHROMIUM"] = ChromiumPath,
             ["RELAY_FAILURES"] = Path.Combine(ServiceBinaries.RepositoryRoot, "TestResults", "console-browser"),
         };
+        // RELAY_SCREENSHOTS=<folder> makes the scenarios photograph the pages for the README (docs/images).
+        if (Environment.GetEnvironmentVariable("RELAY_SCREENSHOTS") is { Length: > 0 } screenshots)
+        {
+            environment["RELAY_SCREENSHOTS"] = screenshots;
+        }
         var (exitCode, stdout, stderr) = await Scenarios.RunAsync("node", ["run.mjs", scenario], null, environment, TimeSpan.FromMinutes(3));
         output.WriteLine(stdout);
         output.WriteLine(stderr);
