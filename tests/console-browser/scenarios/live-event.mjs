@@ -56,8 +56,19 @@ export default async function liveEventScenario(page) {
   assert((await row.textContent()).includes('payment.captured'), 'the live row shows the event type');
   mark('row appeared live');
 
+  // Paused, the list holds still; resumed, it catches up on what arrived meanwhile.
+  await page.getByRole('button', { name: 'Pause live' }).click();
+  await page.getByText('Paused', { exact: true }).waitFor();
+  await sendWebhook(integration, { type: 'order.created', data: { customer: 'cus_alice', amount: 1000 } });
+  await page.waitForTimeout(3000);
+  assert(await page.getByRole('row').filter({ hasText: 'cus_alice' }).count() === 0, 'a paused list shows no new event');
+  await page.getByRole('button', { name: 'Resume live' }).click();
+  await page.getByRole('row').filter({ hasText: 'cus_alice' }).waitFor();
+  await page.getByText('Live', { exact: true }).waitFor();
+  mark('paused and resumed');
+
   // A few more, to a sink and to the unreachable destination, for a list with successes and failures.
-  for (const [type, who] of [['order.created', 'cus_alice'], ['order.shipped', 'cus_bob'], ['payment.captured', 'cus_carol'], ['order.created', 'cus_dave']]) {
+  for (const [type, who] of [['order.shipped', 'cus_bob'], ['payment.captured', 'cus_carol'], ['order.created', 'cus_dave']]) {
     await sendWebhook(integration, { type, data: { customer: who, amount: 1000 } });
   }
   await page.getByRole('row').filter({ hasText: 'cus_dave' }).waitFor();
@@ -109,6 +120,8 @@ export default async function liveEventScenario(page) {
   await page.waitForURL(url => url.searchParams.get('view') === 'failed');
   const failedRows = page.getByRole('table', { name: 'Failed deliveries' }).getByRole('row').filter({ hasText: failedDelivery.lastError.slice(0, 40) });
   await failedRows.first().waitFor();
+  await failedRows.first().getByText(unreachableUrl).waitFor();
+  await screenshot(page, 'console-failed-deliveries');
   await page.getByRole('link', { name: `Open event ${failing.eventId}` }).first().click();
   await page.waitForURL(url => url.pathname === `/console/events/${failing.eventId}`);
   await page.getByRole('alert').filter({ hasText: 'failed after' }).first().waitFor();

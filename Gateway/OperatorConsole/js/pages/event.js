@@ -212,7 +212,7 @@ function replayProgress(detail, following) {
   const bar = h('div.progress', { role: 'progressbar', 'aria-label': 'Replay progress', 'aria-valuemin': 0, 'aria-valuemax': Math.max(1, deliveries.length), 'aria-valuenow': settled }, h('span'));
   bar.firstChild.style.width = `${deliveries.length ? Math.round((settled / deliveries.length) * 100) : following.settled ? 100 : 5}%`;
   return h('div.callout.info', { role: 'status' },
-    h('strong', 'Replay ', h('code', following.id.slice(0, 8)), ' — ', state),
+    h('strong', 'Replay ', h('code', shortId(following.id)), ' — ', state),
     h('div.muted', deliveries.length
       ? `${settled} of ${deliveries.length} new deliver${deliveries.length === 1 ? 'y' : 'ies'} settled${following.settled ? '' : '; this page refreshes until they do'}.`
       : following.settled ? 'No new delivery was made.' : 'Waiting for the replay to be dispatched…'),
@@ -262,7 +262,7 @@ function deliveriesSection(detail, destinations) {
         h('h3', h('code', destinationName(destinations, delivery.destinationId))),
         delivery.isDefaultDestination ? h('span.badge.muted', 'default destination') : null,
         badge(held ? 'held' : delivery.status),
-        delivery.replayRequestId ? h('span.badge.info', `replay ${delivery.replayRequestId.slice(0, 8)}`) : null,
+        delivery.replayRequestId ? h('span.badge.info', `replay ${shortId(delivery.replayRequestId)}`) : null,
         delivery.recoveryId ? h('span.badge.info', 'recovery') : null,
         destination?.status && destination.status !== 'enabled' ? h('span.badge.warn', `destination ${destination.status}`) : null),
       keyValues([
@@ -271,7 +271,7 @@ function deliveriesSection(detail, destinations) {
         delivery.nextAttemptAt ? ['Next attempt', timeCell(delivery.nextAttemptAt)] : held ? ['Next attempt', 'held (destination paused or disabled)'] : null,
         delivery.lastError ? ['Last error', h('span.error-text', delivery.lastError)] : null,
       ]),
-      attributed(detail) ? attemptsTable(attemptsOf(detail, delivery)) : null));
+      attributed(detail) ? attemptsTable(attemptsOf(detail, delivery), { perDelivery: true }) : null));
   }
   if (!attributed(detail) && (detail.deliveryAttempts ?? []).length) {
     content.push(h('h3', 'Attempts'), attemptsTable(detail.deliveryAttempts));
@@ -279,10 +279,11 @@ function deliveriesSection(detail, destinations) {
   return section('Deliveries', null, content);
 }
 
-function attemptsTable(attempts) {
-  return dataTable(['#', 'When', 'Status', 'HTTP', 'Took', 'Error', 'Response'], attempts.map(attempt => ({
+/** Attempts oldest first; numbered within their delivery when grouped by it, else by the event's attempt number. */
+function attemptsTable(attempts, { perDelivery = false } = {}) {
+  return dataTable(['#', 'When', 'Status', 'HTTP', 'Took', 'Error', 'Response'], attempts.map((attempt, index) => ({
     cells: [
-      String(attempt.deliveryAttemptNo ?? attempt.attemptNo),
+      String(perDelivery ? index + 1 : attempt.attemptNo),
       timeCell(attempt.createdAt),
       badge(attempt.status === 'success' ? 'succeeded' : attempt.status),
       attempt.httpStatus ?? h('span.muted', '—'),
@@ -344,6 +345,11 @@ function auditSection(audit) {
       cells: [timeCell(entry.createdAt), h('code', entry.action), entry.actor + (entry.apiKeyId ? ` (key ${entry.apiKeyId})` : ''),
         h('code.excerpt', { title: JSON.stringify(entry.details) }, excerpt(JSON.stringify(entry.details), 160))],
     })), { empty: 'No audit entries for this event.', label: 'Audit trail' }));
+}
+
+/** The end of a UUID: Relay's ids are UUIDv7, whose first characters are the time and alike for ids made together. */
+function shortId(id) {
+  return String(id).slice(-8);
 }
 
 function excerpt(text, length) {

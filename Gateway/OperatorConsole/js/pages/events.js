@@ -2,7 +2,7 @@
 // the "Failed deliveries" view (GET /api/v1/deliveries?status=failed), where a newcomer starts when something broke.
 // Filters live in the URL query, so a filtered view can be reloaded, bookmarked and shared.
 import { api, followEventStream } from '../api.js';
-import { h, fill, timeCell, badge, errorBox, tableRow, navigate, currentQuery, replaceQuery, formatMs } from '../ui.js';
+import { h, fill, timeCell, badge, errorBox, tableRow, navigate, currentQuery, replaceQuery } from '../ui.js';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['pending', 'processing', 'processed', 'retrying', 'failed'];
@@ -70,14 +70,14 @@ async function renderEventList(view, query, integrations, signal) {
     'aria-describedby': 'events-search-help',
   });
   const toLocal = value => (value ? toLocalInput(value) : '');
-  const form = h('form.filters', { role: 'search', 'aria-label': 'Filter events' },
+  const form = h('form.filters.event-filters', { role: 'search', 'aria-label': 'Filter events' },
     h('label', 'Search', search),
     providerField(integrations, query.provider),
     h('label', 'Status', h('select', { name: 'status' },
       h('option', { value: '' }, 'Any status'),
       STATUSES.map(status => h('option', { value: status, selected: status === query.status }, status)))),
-    h('label', 'Event type', h('input', { name: 'eventType', value: query.eventType ?? '', placeholder: 'order.created', size: 16 })),
-    h('label', 'Subject contains', h('input', { name: 'subject', value: query.subject ?? '', size: 14 })),
+    h('label', 'Event type', h('input', { name: 'eventType', value: query.eventType ?? '', placeholder: 'order.created' })),
+    h('label', 'Subject contains', h('input', { name: 'subject', value: query.subject ?? '' })),
     h('label', 'Occurred from', h('input', { name: 'from', type: 'datetime-local', step: 1, value: toLocal(query.from) })),
     h('label', 'to', h('input', { name: 'to', type: 'datetime-local', step: 1, value: toLocal(query.to) })),
     h('button', { type: 'submit' }, 'Apply'),
@@ -248,8 +248,10 @@ function eventRow(event) {
 function deliverySummary(event) {
   const attempts = event.processingAttempts ?? 0;
   const parts = [];
-  if (event.status === 'processed') parts.push(h('span', attempts === 1 ? 'Delivered' : `Delivered after ${attempts} attempts`));
-  else if (attempts > 0) parts.push(h('span', `${attempts} attempt${attempts === 1 ? '' : 's'}`));
+  const counted = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  if (event.status === 'processed') parts.push(h('span', attempts <= 1 ? 'Delivered' : `Delivered after ${counted}`));
+  else if (event.status === 'failed') parts.push(h('span', attempts ? `Failed after ${counted}` : 'Failed'));
+  else if (attempts > 0) parts.push(h('span', `${counted} so far`));
   else if (event.status === 'pending' || event.status === 'processing') parts.push(h('span.muted', 'Not attempted yet'));
   if (event.lastError && event.status !== 'processed') parts.push(h('div.cell-error', { title: event.lastError }, truncate(event.lastError, 90)));
   return parts;
@@ -267,32 +269,57 @@ async function renderFailedDeliveries(view, query, integrations, signal) {
   const message = h('div');
   const tbody = h('tbody');
   const table = h('table.data', { 'aria-label': 'Failed deliveries' },
-    h('thead', h('tr', ['When', 'Provider', 'Event', 'Attempt', 'HTTP', 'Took', 'Why it failed'].map(column => h('th', { scope: 'col' }, column)))),
+    h('thead', h('tr', ['Last failure', 'Provider', 'Destination', 'Event', 'Failed attempts', 'HTTP', 'Why it failed'].map(column => h('th', { scope: 'col' }, column)))),
     tbody);
   const empty = h('p.empty', 'No failed delivery attempts. Every delivery so far has succeeded or is still under way.');
   const more = h('button', { type: 'button', hidden: true }, 'Load more');
   view.append(
-    h('p.muted', 'Every delivery attempt that failed, newest first, with the reason the destination gave (or why it could not be reached). Open one to see the event, all its attempts, and replay it.'),
+    h('p.muted', 'Deliveries whose attempts failed, newest failure first, with the reason the destination gave (or why it could not be reached). Open one to see the event, every attempt, and replay it.'),
     form, message, table, empty, h('div.load-more', more));
 
+  // The API lists failed attempts; the page shows one row per delivery (an event to one destination): its newest
+  // failure, and how many failed attempts of it the pages read so far hold.
+  const deliveries = new Map();
+  const destinations = new Map();
   let nextCursor = null;
+  async function destinationUrl(id) {
+    if (!id) return null;
+    if (!destinations.has(id)) {
+      destinations.set(id, api.get(`/api/v1/destinations/${id}`, undefined, { signal }).then(result => result.data.url, () => null));
+    }
+    return destinations.get(id);
+  }
   async function loadPage(cursor) {
     const { data, meta } = await api.get('/api/v1/deliveries', { status: 'failed', provider: query.provider, limit: PAGE_SIZE, cursor }, { signal });
     for (const attempt of data) {
+      const key = attempt.deliveryId ?? `${attempt.normalizedEventId}/${attempt.destinationId ?? ''}`;
+      const known = deliveries.get(key);
+      if (known) {
+        known.count++;
+        fill(known.countCell, String(known.count));
+        continue;
+      }
       const href = `/console/events/${attempt.normalizedEventId}`;
+      const countCell = h('span', '1');
+      const destinationCell = h('span.muted', attempt.destinationId ? '…' : '—');
+      deliveries.set(key, { count: 1, countCell });
       tbody.append(tableRow({
         href,
         dataset: { eventId: attempt.normalizedEventId },
         cells: [
           timeCell(attempt.createdAt),
           providerOf.get(attempt.integrationId) ?? h('span.muted', '—'),
-          h('a.mono', { href, 'aria-label': `Open event ${attempt.normalizedEventId}` }, attempt.normalizedEventId.slice(0, 8)),
-          `#${attempt.attemptNo}`,
+          destinationCell,
+          h('a.mono.small-id', { href, 'aria-label': `Open event ${attempt.normalizedEventId}` }, attempt.normalizedEventId),
+          countCell,
           attempt.httpStatus ?? h('span.muted', '—'),
-          formatMs(attempt.durationMs),
           h('div.cell-error', { title: attempt.errorMessage ?? '' }, truncate(attempt.errorMessage ?? (attempt.httpStatus ? `HTTP ${attempt.httpStatus}` : 'Failed'), 140)),
         ],
       }));
+      destinationUrl(attempt.destinationId).then(url => {
+        if (url) fill(destinationCell, h('code', url));
+        else if (attempt.destinationId) fill(destinationCell, h('code', attempt.destinationId));
+      });
     }
     nextCursor = meta?.nextCursor ?? null;
     more.hidden = !nextCursor;
