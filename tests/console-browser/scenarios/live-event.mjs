@@ -116,6 +116,12 @@ export default async function liveEventScenario(page) {
   await page.getByRole('row').filter({ hasText: 'cus_carol' }).getByText('failed', { exact: true }).waitFor({ timeout: 30000 });
   await page.getByRole('row').filter({ hasText: 'cus_alice' }).getByText('processed', { exact: true }).waitFor({ timeout: 30000 });
   await screenshot(page, 'console-events');
+  // A status filter applies at once and is kept in the URL.
+  await page.getByLabel('Status').selectOption('failed');
+  await eventually('the failed filter to apply', async () =>
+    new URL(page.url()).searchParams.get('status') === 'failed'
+    && await page.getByRole('row').filter({ hasText: 'cus_carol' }).count() === 1
+    && await page.getByRole('row').filter({ hasText: 'cus_alice' }).count() === 0);
   await page.getByRole('link', { name: 'Failed deliveries' }).click();
   await page.waitForURL(url => url.searchParams.get('view') === 'failed');
   const failedRows = page.getByRole('table', { name: 'Failed deliveries' }).getByRole('row').filter({ hasText: failedDelivery.lastError.slice(0, 40) });

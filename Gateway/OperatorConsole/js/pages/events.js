@@ -66,7 +66,7 @@ async function renderEventList(view, query, integrations, signal) {
   view.querySelector('.page-head').append(h('div.actions', liveState, pauseButton));
 
   const search = h('input', {
-    type: 'search', name: 'q', value: query.q ?? '', 'data-search': true, placeholder: 'Event id, or text in the subject',
+    type: 'search', name: 'q', value: query.q ?? '', 'data-search': true, placeholder: 'Event id or subject',
     'aria-describedby': 'events-search-help',
   });
   const toLocal = value => (value ? toLocalInput(value) : '');
@@ -78,8 +78,8 @@ async function renderEventList(view, query, integrations, signal) {
       STATUSES.map(status => h('option', { value: status, selected: status === query.status }, status)))),
     h('label', 'Event type', h('input', { name: 'eventType', value: query.eventType ?? '', placeholder: 'order.created' })),
     h('label', 'Subject contains', h('input', { name: 'subject', value: query.subject ?? '' })),
-    h('label', 'Occurred from', h('input', { name: 'from', type: 'datetime-local', step: 1, value: toLocal(query.from) })),
-    h('label', 'to', h('input', { name: 'to', type: 'datetime-local', step: 1, value: toLocal(query.to) })),
+    h('label', 'Occurred from', h('input', { name: 'from', type: 'datetime-local', value: toLocal(query.from) })),
+    h('label', 'to', h('input', { name: 'to', type: 'datetime-local', value: toLocal(query.to) })),
     h('button', { type: 'submit' }, 'Apply'),
     h('button', { type: 'button', onclick: () => navigate('/console/events') }, 'Clear'));
   const help = h('small#events-search-help.muted',
@@ -350,7 +350,7 @@ function toLocalInput(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
-  return local.toISOString().slice(0, 19);
+  return local.toISOString().slice(0, 16);
 }
 
 function fromLocalInput(value) {
