@@ -228,3 +228,7 @@ export function section(title, actions, ...content) {
 export function keyValues(pairs) {
   return h('dl.kv', pairs.filter(Boolean).flatMap(([key, value]) => [h('dt', key), h('dd', value ?? '—')]));
 }
+
+// ---- Events pages (events.js, event.js) ----
+// An event's and a delivery's own words: processed is delivered everywhere; held waits for a paused destination.
+Object.assign(STATUS_TONES, { processed: 'ok', success: 'ok', held: 'warn' });
