@@ -16,7 +16,9 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
     // stored out of every later insert. raw_body is the body's bytes as they came; raw_payload, its jsonb form for SQL,
     // is made from them on the server, where jsonb can hold them. The audit details are built here from the columns
     // rather than serialised per webhook by the caller. Rows go in in the input's order: each webhook's
-    // webhook.received entry gets a lower id than its event.normalized one.
+    // webhook.received entry gets a lower id than its event.normalized one. The event's trace id is the one of the
+    // request that brought it in, read from the outbox row's traceparent (00-<trace id>-<span id>-<flags>, taken from
+    // Activity.Current) rather than sent as one more array.
     private const string InsertBatchSql =
         """
         WITH input AS (
@@ -37,8 +39,9 @@ public sealed class IngestedEventRepository(NpgsqlDataSource dataSource)
         ), stored AS (
             SELECT input.* FROM input JOIN webhook ON webhook.id = input.webhook_id
         ), event AS (
-            INSERT INTO normalized_events (id, webhook_event_id, integration_id, provider, event_type, subject, occurred_at, normalized_payload, status, correlation_id, received_at, next_attempt_at, created_at, updated_at)
-            SELECT event_id, webhook_id, integration_id, provider, event_type, subject, occurred_at, normalized_payload, 'pending', correlation_id, received_at, received_at, received_at, received_at
+            INSERT INTO normalized_events (id, webhook_event_id, integration_id, provider, event_type, subject, occurred_at, normalized_payload, status, correlation_id, received_at, next_attempt_at, created_at, updated_at, trace_id)
+            SELECT event_id, webhook_id, integration_id, provider, event_type, subject, occurred_at, normalized_payload, 'pending', correlation_id, received_at, received_at, received_at, received_at,
+                   substr(outbox_trace_parent, 4, 32)
             FROM stored ORDER BY position
         ), job AS (
             INSERT INTO processing_jobs (id, normalized_event_id, queue_name, triggered_by, status, attempt_no, scheduled_at, created_at)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Relay.Infrastructure.Providers;
+using Relay.Infrastructure.Security;
 using Relay.Ingress.Api.Verification;
 
 namespace Relay.Ingress.Api.Ingestion;
@@ -12,7 +13,7 @@ public static class StoredRequestHeaders
     /// never stored.
     /// </summary>
     public static IReadOnlySet<string> AlwaysRedacted { get; } = new HashSet<string>(
-        new[] { "authorization", "proxy-authorization", "cookie", "set-cookie", "x-internal-api-key", "x-api-key" }.Concat(InboundVerifiers.PresetCredentialHeaders),
+        CredentialHeaders.Always.Concat(InboundVerifiers.PresetCredentialHeaders),
         StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -32,7 +33,7 @@ public static class StoredRequestHeaders
                 continue;
             }
             var key = name.ToLowerInvariant();
-            stored[key] = AlwaysRedacted.Contains(key) || alsoRedacted?.Contains(key) == true ? "[REDACTED]" : value.ToString();
+            stored[key] = AlwaysRedacted.Contains(key) || alsoRedacted?.Contains(key) == true ? CredentialHeaders.Redacted : value.ToString();
         }
         if (sourceIp is not null)
         {

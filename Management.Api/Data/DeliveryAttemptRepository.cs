@@ -9,7 +9,7 @@ namespace Relay.Management.Api.Data;
 public sealed class DeliveryAttemptRepository(NpgsqlDataSource dataSource)
 {
     public const string Columns =
-        "id, normalized_event_id, integration_id, attempt_no, status, http_status, response_body, error_message, duration_ms, created_at";
+        "id, normalized_event_id, integration_id, attempt_no, status, http_status, response_body, error_message, duration_ms, created_at, destination_id, delivery_id";
 
     public async Task<PageOf<DeliveryAttemptView>> ListAsync(DeliveryListQuery query, CancellationToken cancellationToken) =>
         await Filter(query).ReadPageAsync<DeliveryAttemptView>(dataSource, Columns, "delivery_attempts", "created_at DESC, id DESC", query.Paging, cancellationToken);
@@ -55,14 +55,14 @@ public sealed class DeliveryAttemptRepository(NpgsqlDataSource dataSource)
             },
             cancellationToken: cancellationToken))).AsList();
         return CursorPage<DestinationAttemptView>.From(
-            rows, query.Paging.Limit, row => new ListCursor(DestinationAttemptListQuery.Order, row.CreatedAt, row.Id).Encode(), row => row.ToView());
+            rows, query.Paging.Limit, row => new ListCursor(DestinationAttemptListQuery.Order, row.CreatedAt, row.Id).Encode(), row => row.ToView(destinationId));
     }
 
     private sealed record AttemptRow(
         Guid Id, Guid EventId, Guid? DeliveryId, int AttemptNo, int? DeliveryAttemptNo, string Status, int? HttpStatus, int DurationMs,
         string? Error, string? ResponseBody, DateTime CreatedAt)
     {
-        public DestinationAttemptView ToView() => new(
-            Id, EventId, DeliveryId, AttemptNo, DeliveryAttemptNo, Status, HttpStatus, DurationMs, Error, ResponseRedactor.Excerpt(ResponseBody), CreatedAt);
+        public DestinationAttemptView ToView(Guid destinationId) => new(
+            Id, EventId, destinationId, DeliveryId, AttemptNo, DeliveryAttemptNo, Status, HttpStatus, DurationMs, Error, ResponseRedactor.Excerpt(ResponseBody), CreatedAt);
     }
 }

@@ -1,5 +1,7 @@
 namespace Relay.Management.Api.Data;
 
+/// <param name="DestinationId">The destination the attempt delivered to; with <paramref name="DeliveryId"/>, null only for attempts recorded before destinations existed and never tied to one.</param>
+/// <param name="DeliveryId">The delivery (the event to that destination) the attempt belongs to.</param>
 public sealed record DeliveryAttemptView(
     Guid Id,
     Guid NormalizedEventId,
@@ -10,4 +12,6 @@ public sealed record DeliveryAttemptView(
     string? ResponseBody,
     string? ErrorMessage,
     int DurationMs,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    Guid? DestinationId,
+    Guid? DeliveryId);

@@ -6,6 +6,7 @@ namespace Relay.Management.Api.Data;
 public sealed record DestinationAttemptView(
     Guid Id,
     Guid EventId,
+    Guid DestinationId,
     Guid? DeliveryId,
     int AttemptNo,
     int? DeliveryAttemptNo,

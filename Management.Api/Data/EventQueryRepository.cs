@@ -1,6 +1,8 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using Relay.Infrastructure.Providers;
+using Relay.Infrastructure.Security;
 using Relay.Management.Api.Queries;
 using Relay.Management.Api.Streaming;
 
@@ -180,8 +182,10 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             $"""
             SELECT {EventColumns} FROM normalized_events WHERE id = @id;
             SELECT w.external_event_id, w.idempotency_key, w.signature_valid, w.request_headers::text AS request_headers,
-                   coalesce(convert_from(w.raw_body, 'UTF8'), w.raw_payload::text) AS raw_payload, host(w.source_ip) AS source_ip, w.received_at
+                   coalesce(convert_from(w.raw_body, 'UTF8'), w.raw_payload::text) AS raw_payload, host(w.source_ip) AS source_ip, w.received_at,
+                   i.verification->>'scheme' AS verification_scheme, i.verification->>'header' AS verification_header, e.trace_id
             FROM webhook_events w JOIN normalized_events e ON e.webhook_event_id = w.id
+            LEFT JOIN integrations i ON i.id = e.integration_id
             WHERE e.id = @id;
             SELECT {DeliveryAttemptRepository.Columns} FROM delivery_attempts
             WHERE normalized_event_id = @id ORDER BY attempt_no, id;
@@ -205,7 +209,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         {
             return null;
         }
-        return new EventDetail(row.ToView(), webhook.ToView(), attempts, jobs, replays, deliveries);
+        return new EventDetail(row.ToView(), webhook.ToView(), attempts, jobs, replays, deliveries, webhook.TraceId);
     }
 
     public async Task<EventStatusView?> FindStatusAsync(Guid id, CancellationToken cancellationToken)
@@ -232,10 +236,16 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         string RequestHeaders,
         string RawPayload,
         string? SourceIp,
-        DateTime ReceivedAt)
+        DateTime ReceivedAt,
+        string? VerificationScheme,
+        string? VerificationHeader,
+        string? TraceId)
     {
         public WebhookView ToView() => new(
-            ExternalEventId, IdempotencyKey, SignatureValid, JsonColumn.Parse(RequestHeaders), new RawJson(RawPayload), SourceIp, ReceivedAt);
+            ExternalEventId, IdempotencyKey, SignatureValid, ReturnedRequestHeaders.Redact(RequestHeaders, SecretHeader), new RawJson(RawPayload), SourceIp, ReceivedAt);
+
+        private string? SecretHeader =>
+            VerificationScheme is null ? null : CredentialHeaders.SecretHeader(new VerificationSettings(VerificationScheme, VerificationHeader));
     }
 
     private sealed record StreamStart(long Horizon, long NextTransactionId, long? FirstSince);

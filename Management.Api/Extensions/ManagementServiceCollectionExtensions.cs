@@ -58,6 +58,7 @@ public static class ManagementServiceCollectionExtensions
         builder.Services.AddSingleton<EventQueryRepository>();
         builder.Services.AddSingleton<DeliveryAttemptRepository>();
         builder.Services.AddSingleton<AuditEntryRepository>();
+        builder.Services.AddSingleton<StatsRepository>();
         builder.Services.AddSingleton<ReplayRequestRepository>();
         builder.Services.AddSingleton<ReplayService>();
         builder.Services.AddOptions<BulkReplayOptions>()
@@ -87,6 +88,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapEventStreamApi();
         app.MapDeliveriesApi();
         app.MapAuditEntriesApi();
+        app.MapStatsApi();
         app.MapReplaysApi();
         app.MapBulkReplaysApi();
         app.MapDestinationsApi();

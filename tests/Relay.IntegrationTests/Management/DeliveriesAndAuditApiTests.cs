@@ -28,7 +28,7 @@ public sealed class DeliveriesAndAuditApiTests(RelayCluster cluster)
         Assert.Equal([a3.ToString(), a2.ToString(), a1.ToString()], ManagementData.Ids(forA));
         Assert.Equal(3, forA["meta"]!["total"]!.GetValue<long>());
         var newest = forA["data"]![0]!;
-        Assert.Equal(["attemptNo", "createdAt", "durationMs", "errorMessage", "httpStatus", "id", "integrationId", "normalizedEventId", "responseBody", "status"],
+        Assert.Equal(["attemptNo", "createdAt", "deliveryId", "destinationId", "durationMs", "errorMessage", "httpStatus", "id", "integrationId", "normalizedEventId", "responseBody", "status"],
             newest.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal(eventA.ToString(), newest["normalizedEventId"]!.GetValue<string>());
         Assert.Equal(3, newest["attemptNo"]!.GetValue<int>());

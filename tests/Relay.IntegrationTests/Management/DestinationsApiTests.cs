@@ -26,7 +26,7 @@ public sealed class DestinationsApiTests : IDisposable
     private static readonly string[] HealthFields = ["circuitOpenUntil", "consecutiveFailures", "failingSince", "lastError", "lastFailureAt", "lastSuccessAt"];
 
     private static readonly string[] AttemptFields =
-        ["attemptNo", "createdAt", "deliveryAttemptNo", "deliveryId", "durationMs", "error", "eventId", "httpStatus", "id", "responseExcerpt", "status"];
+        ["attemptNo", "createdAt", "deliveryAttemptNo", "deliveryId", "destinationId", "durationMs", "error", "eventId", "httpStatus", "id", "responseExcerpt", "status"];
 
     // The services run in Development without Relay:Security:EncryptionKey, so they use the development key.
     private static readonly SecretProtector Protector = new(SHA256.HashData(Encoding.UTF8.GetBytes("relay-development-only-encryption-key")));
@@ -716,6 +716,7 @@ public sealed class DestinationsApiTests : IDisposable
         Assert.Equal(AttemptFields, newest.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal(eventId.ToString(), newest["eventId"]!.GetValue<string>());
         Assert.Equal(deliveryId.ToString(), newest["deliveryId"]!.GetValue<string>());
+        Assert.Equal(id.ToString(), newest["destinationId"]!.GetValue<string>());
         Assert.Equal(5, newest["attemptNo"]!.GetValue<int>());
         Assert.Equal(5, newest["deliveryAttemptNo"]!.GetValue<int>());
         Assert.Equal("failed", newest["status"]!.GetValue<string>());

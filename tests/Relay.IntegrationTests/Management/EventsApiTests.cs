@@ -317,7 +317,7 @@ public sealed class EventsApiTests(RelayCluster cluster)
         var json = await ManagementData.GetJsonAsync(client, $"/api/v1/events/{eventId}");
         Assert.True(json["success"]!.GetValue<bool>());
         var data = json["data"]!;
-        Assert.Equal(["deliveries", "deliveryAttempts", "event", "processingJobs", "replayRequests", "webhook"], data.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["deliveries", "deliveryAttempts", "event", "processingJobs", "replayRequests", "traceId", "webhook"], data.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
 
         var ev = data["event"]!;
         Assert.Equal(EventFields, ev.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
@@ -347,7 +347,7 @@ public sealed class EventsApiTests(RelayCluster cluster)
         Assert.Contains(1000, attemptNumbers);
         Assert.Contains(1001, attemptNumbers);
         var seededFailure = attempts.Single(attempt => attempt!["attemptNo"]!.GetValue<int>() == 1000)!;
-        Assert.Equal(["attemptNo", "createdAt", "durationMs", "errorMessage", "httpStatus", "id", "integrationId", "normalizedEventId", "responseBody", "status"],
+        Assert.Equal(["attemptNo", "createdAt", "deliveryId", "destinationId", "durationMs", "errorMessage", "httpStatus", "id", "integrationId", "normalizedEventId", "responseBody", "status"],
             seededFailure.AsObject().Select(field => field.Key).Order(StringComparer.Ordinal));
         Assert.Equal("failed", seededFailure["status"]!.GetValue<string>());
         Assert.Equal(500, seededFailure["httpStatus"]!.GetValue<int>());
