@@ -51,11 +51,11 @@ export default async function render(view, params, signal) {
     problem,
     totals,
     h('section.panel', { 'aria-labelledby': 'activity-title' },
-      h('header.panel-head', h('h2#activity-title', 'Webhooks per minute'), updated),
+      h('header.panel-head', h('h2', { id: 'activity-title' }, 'Webhooks per minute'), updated),
       activity,
       legend(ACTIVITY_SERIES)),
     h('section.panel', { 'aria-labelledby': 'latency-title' },
-      h('header.panel-head', h('h2#latency-title', 'Delivery latency per minute')),
+      h('header.panel-head', h('h2', { id: 'latency-title' }, 'Delivery latency per minute')),
       latency,
       legend(LATENCY_SERIES)));
 

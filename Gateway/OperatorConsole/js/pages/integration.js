@@ -37,7 +37,7 @@ export default async function render(view, params, signal) {
   function drawSettings() {
     const verification = integration.verification ?? {};
     fill(settings, h('section.panel', { 'aria-labelledby': 'settings-title' },
-      h('header.panel-head', h('h2#settings-title', 'How webhooks come in')),
+      h('header.panel-head', h('h2', { id: 'settings-title' }, 'How webhooks come in')),
       h('div.grid-2',
         keyValues([
           ['Webhook URL', h('span', h('code', webhookUrl(integration.provider)), ' ', copyButton(webhookUrl(integration.provider), 'Copy URL'))],
@@ -71,7 +71,7 @@ export default async function render(view, params, signal) {
     head,
     settings,
     h('section.panel', { 'aria-labelledby': 'destinations-title' },
-      h('header.panel-head', h('h2#destinations-title', 'Destinations'),
+      h('header.panel-head', h('h2', { id: 'destinations-title' }, 'Destinations'),
         h('div.actions',
           h('button', { type: 'button', onclick: () => loadDestinations() }, 'Refresh'),
           h('button.primary', { type: 'button', onclick: () => addDestination() }, 'Add destination'))),
@@ -209,7 +209,7 @@ function destinationCard(initial, signal) {
         ]))),
       outcome,
       h('div.attempts-head', h('h4', 'Recent attempts'),
-        h('button.small', { type: 'button', onclick: () => loadAttempts(), 'aria-label': `Refresh attempts of ${destination.url}` }, 'Refresh')),
+        h('button.small', { type: 'button', onclick: () => refresh(), 'aria-label': `Refresh health and attempts of ${destination.url}` }, 'Refresh')),
       attempts);
   }
 
@@ -230,7 +230,7 @@ function destinationCard(initial, signal) {
 
   async function resume(button) {
     const result = await replaceWith(() => api.post(`/api/v1/destinations/${destination.id}/resume`, {}), button, 'Destination resumed: held deliveries are on their way');
-    if (result) setTimeout(() => !signal.aborted && loadAttempts(), 2500);
+    if (result) setTimeout(() => !signal.aborted && refresh(), 2500);
   }
 
   async function sendTest(button) {
@@ -253,6 +253,16 @@ function destinationCard(initial, signal) {
     } finally {
       button.disabled = false;
     }
+    refresh();
+  }
+
+  /** Reads the destination (its health changes with every attempt) and its recent attempts again. */
+  async function refresh() {
+    try {
+      destination = (await api.get(`/api/v1/destinations/${destination.id}`, {}, { signal })).data;
+      draw();
+    } catch { /* the card keeps what it had */ }
+    await loadAttempts();
   }
 
   async function rotateSigningSecret(button) {
@@ -273,10 +283,7 @@ function destinationCard(initial, signal) {
         ? `The old secret also signs until ${formatTime(result.data.previousValidUntil)}.`
         : 'The old secret no longer signs anything.',
     });
-    try {
-      destination = (await api.get(`/api/v1/destinations/${destination.id}`, {}, { signal })).data;
-      draw();
-    } catch { /* the card keeps what it had */ }
+    refresh();
   }
 
   async function recover(button) {
@@ -317,7 +324,7 @@ function destinationCard(initial, signal) {
       }
     }
     if (!signal.aborted) {
-      loadAttempts();
+      refresh();
       if (recovery.status === 'completed') toast('Recovery finished', 'ok');
     }
   }

@@ -17,8 +17,8 @@ export default async function render(view, params, signal) {
     h('div.page-head', h('h1', 'Replays'), h('div.actions', newButton)),
     h('p.muted', 'A replay delivers a stored event again to its destinations. Replay one event from its page; replay many at once here.'),
     form,
-    h('section.panel', { 'aria-labelledby': 'bulk-title' }, h('header.panel-head', h('h2#bulk-title', 'Bulk replays')), bulkList),
-    h('section.panel', { 'aria-labelledby': 'single-title' }, h('header.panel-head', h('h2#single-title', 'Replays of single events')), singleList));
+    h('section.panel', { 'aria-labelledby': 'bulk-title' }, h('header.panel-head', h('h2', { id: 'bulk-title' }, 'Bulk replays')), bulkList),
+    h('section.panel', { 'aria-labelledby': 'single-title' }, h('header.panel-head', h('h2', { id: 'single-title' }, 'Replays of single events')), singleList));
 
   async function toggleForm(open = !form.hasChildNodes()) {
     newButton.setAttribute('aria-expanded', String(open));
@@ -135,7 +135,7 @@ async function bulkReplayForm({ integrationId, signal, onClose }) {
   const rateOf = () => (rate.value ? Number(rate.value) : undefined);
 
   const form = h('form.panel.bulk-form', { 'aria-labelledby': 'bulk-form-title' },
-    h('header.panel-head', h('h2#bulk-form-title', 'New bulk replay'),
+    h('header.panel-head', h('h2', { id: 'bulk-form-title' }, 'New bulk replay'),
       h('div.actions', h('button.link', { type: 'button', onclick: onClose }, 'Close'))),
     h('div.form-grid',
       field('Integration', integration),
