@@ -2,7 +2,7 @@
 // second and a half until the job has ended and its deliveries have settled. Cancel stops a queued or running job.
 import { api } from '../api.js';
 import { h, fill, badge, timeCell, formatTime, errorBox, act, confirmDialog, keyValues, jsonBlock } from '../ui.js';
-import { progressBar, filterSummary } from './replays.js';
+import { progressBar, filterSummary, providersById } from './replays.js';
 
 const REFRESH_MS = 1500;
 const RUNNING = ['queued', 'running'];
@@ -14,6 +14,7 @@ export default async function render(view, params, signal) {
   fill(view, h('p.crumbs', h('a', { href: '/console/replays' }, '← Replays')), head, problem, body);
 
   let job = (await api.get(`/api/v1/replays/bulk/${params.id}`, {}, { signal })).data;
+  const providers = await providersById(signal);
 
   function draw() {
     const running = RUNNING.includes(job.status);
@@ -48,7 +49,7 @@ export default async function render(view, params, signal) {
           keyValues([
             ['Reason', job.reason],
             ['Requested by', job.requestedBy],
-            ['Filter', filterSummary(job.filter)],
+            ['Filter', filterSummary(job.filter, providers)],
             ['Events received up to', formatTime(job.cutoffAt)],
             ['Created', timeCell(job.createdAt)],
             ['Started', timeCell(job.startedAt)],

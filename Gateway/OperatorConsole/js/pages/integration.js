@@ -27,6 +27,8 @@ export default async function render(view, params, signal) {
       h('h1', integration.provider, ' ', h('span.muted', `· ${integration.name}`)),
       badge(integration.isActive ? 'enabled' : 'disabled'),
       h('div.actions',
+        h('a.button', { href: `/console/dashboard?integrationId=${integration.id}` }, 'Its activity'),
+        h('a.button', { href: `/console/replays?integrationId=${integration.id}` }, 'Replay its events…'),
         h('button', {
           type: 'button', class: integration.isActive ? 'danger' : '',
           onclick: event => toggleIntegration(event.currentTarget),

@@ -31,6 +31,7 @@ export default async function render(view, params, signal) {
   }
 
   if (query.new === '1' || query.integrationId) toggleForm(true);
+  const providers = await providersById(signal);
   await Promise.all([
     pagedList(bulkList, '/api/v1/replays/bulk', signal, ['Created', 'Status', 'Progress', 'Filter', 'Requested by', 'Reason'], job => ({
       href: `/console/replays/bulk/${job.id}`,
@@ -38,7 +39,7 @@ export default async function render(view, params, signal) {
         timeCell(job.createdAt),
         badge(job.status),
         h('span.progress-cell', progressBar(job.percent, `Progress of bulk replay ${job.id}`), ` ${job.replayed} / ${job.total}`),
-        filterSummary(job.filter),
+        filterSummary(job.filter, providers),
         job.requestedBy,
         h('a', { href: `/console/replays/bulk/${job.id}` }, job.reason),
       ],
@@ -92,10 +93,24 @@ export function progressBar(percent, label) {
   return h('div.progress', { role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': value }, bar);
 }
 
-export function filterSummary(filter) {
+/** A bulk replay's filter in a line; an integration id is shown as its provider (linked) when it is known. */
+export function filterSummary(filter, providers = new Map()) {
   const entries = Object.entries(filter ?? {}).filter(([, value]) => value !== null && value !== '');
   if (!entries.length) return h('span.muted', 'every event');
-  return h('span.filter-summary', entries.map(([name, value]) => h('code.tag', `${name}=${value}`)));
+  return h('span.filter-summary', entries.map(([name, value]) => name === 'integrationId' && providers.has(value)
+    ? h('a', { href: `/console/integrations/${value}` }, h('code.tag', `integration=${providers.get(value)}`))
+    : h('code.tag', `${name}=${value}`)));
+}
+
+/** Provider names by integration id, to name the integration a filter holds (empty when they cannot be read). */
+export async function providersById(signal) {
+  try {
+    const { data } = await api.get('/api/v1/integrations', {}, { signal });
+    return new Map(data.map(integration => [integration.id, integration.provider]));
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    return new Map();
+  }
 }
 
 /** The new bulk replay form: filter, dry run (how many match), then start (with a reason) → the job's page. */
