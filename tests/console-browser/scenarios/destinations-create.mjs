@@ -1,6 +1,6 @@
 // An operator sets up a provider from the console alone: creates an integration (scheme and header chosen in the form,
-// the default destination's signing secret shown once), adds a second destination for some event types, and disables
-// the integration from the list after confirming.
+// the default destination's signing secret shown once), adds a second destination for some event types, runs a
+// recovery on it to completion, and disables the integration from the list after confirming.
 import { gateway, relay, createApiKey, sinkUrl, signIn, screenshot, eventually, assert, uniqueName } from '../lib.mjs';
 
 export default async function createDestinationsScenario(page) {
@@ -46,6 +46,16 @@ export default async function createDestinationsScenario(page) {
   await card.getByText('invoice.paid').waitFor();
   const destinations = await relay('GET', `/api/v1/integrations/${integrationId}/destinations`);
   assert(destinations.length === 2, `the integration has ${destinations.length} destinations`);
+
+  // Recover its failures of the last hour (none yet): the job is followed on the card until it completes.
+  await card.getByRole('button', { name: 'Recover' }).click();
+  const recover = page.getByRole('dialog');
+  assert((await recover.getByLabel('Failed since').inputValue()).length >= 16, 'the form proposes a start time');
+  await recover.getByRole('button', { name: 'Recover' }).click();
+  await card.getByText(/Recovery of failures since/).waitFor();
+  await card.getByRole('progressbar', { name: 'Recovery progress' }).waitFor();
+  await card.getByRole('status').getByText('completed', { exact: true }).waitFor({ timeout: 30000 });
+  await card.getByRole('status').getByText(/0 of 0 sent again/).waitFor();
 
   // Disable it from the list: asked first, then the API says inactive.
   await page.getByRole('link', { name: '← Integrations' }).click();

@@ -64,9 +64,14 @@ export default async function render(view, params, signal) {
     integrationSelect.value = integrationId;
   }).catch(() => {});
 
+  // A change while a read is under way is read right after it, not dropped.
   let loading = false;
+  let loadAgain = false;
   async function load() {
-    if (loading) return;
+    if (loading) {
+      loadAgain = true;
+      return;
+    }
     loading = true;
     replaceQuery({ minutes: minutes === 60 ? '' : minutes, integrationId });
     try {
@@ -81,6 +86,10 @@ export default async function render(view, params, signal) {
         : error));
     } finally {
       loading = false;
+      if (loadAgain && !signal.aborted) {
+        loadAgain = false;
+        load();
+      }
     }
   }
 

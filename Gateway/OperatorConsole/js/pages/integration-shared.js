@@ -67,3 +67,8 @@ export function isoFromLocalInput(value) {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/** An id short enough for a table: its end (ids are UUIDv7, whose start is the time and repeats), whole on hover. */
+export function shortId(id) {
+  return h('code', { title: id }, `…${String(id).slice(-10)}`);
+}

@@ -6,7 +6,7 @@ import {
   h, fill, badge, timeCell, formatTime, formatMs, copyButton, errorBox, act, toast, formDialog, confirmDialog, dataTable,
   keyValues, jsonBlock,
 } from '../ui.js';
-import { webhookUrl, showSecretOnce, showFailure, localInputValue, isoFromLocalInput } from './integration-shared.js';
+import { webhookUrl, showSecretOnce, showFailure, localInputValue, isoFromLocalInput, shortId } from './integration-shared.js';
 
 const GRACE_OPTIONS = [
   { value: '86400', label: '1 day (default)' },
@@ -338,7 +338,7 @@ function destinationCard(initial, signal) {
         href: `/console/events/${attempt.eventId}`,
         cells: [
           timeCell(attempt.createdAt),
-          h('a', { href: `/console/events/${attempt.eventId}` }, h('code', attempt.eventId.slice(0, 8))),
+          h('a', { href: `/console/events/${attempt.eventId}` }, shortId(attempt.eventId)),
           attemptBadge(attempt.status),
           attempt.httpStatus ? String(attempt.httpStatus) : '—',
           formatMs(attempt.durationMs),

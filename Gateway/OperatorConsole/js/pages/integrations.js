@@ -25,40 +25,61 @@ export default async function render(view, params, signal) {
     list);
 
   let integrations = [];
+  let shown = [];
   const counts = new Map();
+  const schemes = new Map();
 
   async function load() {
     try {
       const { data } = await api.get('/api/v1/integrations', {}, { signal });
       integrations = data;
       draw();
-      countDestinations();
     } catch (error) {
       if (error.name !== 'AbortError') fill(list, errorBox(error));
     }
   }
 
+  // How each is verified and how many destinations it has take a request each: read for the first rows shown only.
+  let counting = false;
+  let countAgain = false;
   async function countDestinations() {
-    for (const integration of integrations.slice(0, MAX_COUNTED)) {
-      if (signal.aborted || counts.has(integration.id)) continue;
+    if (counting) {
+      countAgain = true;
+      return;
+    }
+    counting = true;
+    for (const integration of shown.slice(0, MAX_COUNTED)) {
+      if (signal.aborted) break;
+      if (counts.has(integration.id)) continue;
       try {
-        const { data, meta } = await api.get(`/api/v1/integrations/${integration.id}/destinations`, { limit: 100 }, { signal });
-        counts.set(integration.id, meta?.nextCursor ? `${data.length}+` : String(data.length));
-        const cell = list.querySelector(`[data-count="${integration.id}"]`);
-        if (cell) cell.textContent = counts.get(integration.id);
+        const [destinations, detail] = await Promise.all([
+          api.get(`/api/v1/integrations/${integration.id}/destinations`, { limit: 100 }, { signal }),
+          api.get(`/api/v1/integrations/${integration.id}`, {}, { signal }),
+        ]);
+        counts.set(integration.id, destinations.meta?.nextCursor ? `${destinations.data.length}+` : String(destinations.data.length));
+        schemes.set(integration.id, detail.data.preset ? `preset ${detail.data.preset}` : detail.data.verification?.scheme ?? '—');
       } catch {
         counts.set(integration.id, '?');
       }
+      const count = list.querySelector(`[data-count="${integration.id}"]`);
+      if (count) count.textContent = counts.get(integration.id);
+      const scheme = list.querySelector(`[data-scheme="${integration.id}"]`);
+      if (scheme) scheme.textContent = schemes.get(integration.id) ?? '?';
+    }
+    counting = false;
+    if (countAgain && !signal.aborted) {
+      countAgain = false;
+      countDestinations();
     }
   }
 
   function draw() {
     const text = search.value.trim().toLowerCase();
-    const shown = integrations.filter(integration =>
+    shown = integrations.filter(integration =>
       (!text || integration.provider.includes(text) || integration.name.toLowerCase().includes(text))
       && (!activeOnly.checked || integration.isActive));
     replaceQuery({ q: text, active: activeOnly.checked ? '1' : '' });
-    fill(list, dataTable(['Provider', 'Name', 'Status', 'Webhook URL for the provider', 'Destinations', 'Created', ''],
+    fill(list, dataTable(['Provider', 'Name', 'Status', 'Verified by', 'Webhook URL for the provider', 'Destinations', 'Created', ''],
       shown.map(integration => ({
         href: `/console/integrations/${integration.id}`,
         dataset: { provider: integration.provider },
@@ -66,6 +87,7 @@ export default async function render(view, params, signal) {
           h('a', { href: `/console/integrations/${integration.id}` }, h('strong', integration.provider)),
           integration.name,
           badge(integration.isActive ? 'enabled' : 'disabled'),
+          h('span', { 'data-scheme': integration.id }, schemes.get(integration.id) ?? '…'),
           h('span.url-cell', h('code', webhookUrl(integration.provider)), ' ', copyButton(webhookUrl(integration.provider), 'Copy URL')),
           h('span', { 'data-count': integration.id }, counts.get(integration.id) ?? '…'),
           timeCell(integration.createdAt),
@@ -73,6 +95,7 @@ export default async function render(view, params, signal) {
         ],
       })),
       { empty: integrations.length ? 'No integration matches the filter.' : 'No integrations yet: create one for the first provider.', label: 'Integrations' }));
+    countDestinations();
   }
 
   function toggleButton(integration) {

@@ -2,7 +2,7 @@
 // what its filter matches (a dry run) and only then starts.
 import { api } from '../api.js';
 import { h, fill, badge, timeCell, errorBox, dataTable, tableRow, navigate, currentQuery } from '../ui.js';
-import { showFailure, isoFromLocalInput } from './integration-shared.js';
+import { showFailure, isoFromLocalInput, shortId } from './integration-shared.js';
 
 const PAGE_SIZE = 20;
 const EVENT_STATUSES = ['failed', 'retrying', 'processed', 'processing', 'pending'];
@@ -48,7 +48,7 @@ export default async function render(view, params, signal) {
       href: `/console/events/${replay.eventId}`,
       cells: [
         timeCell(replay.createdAt),
-        h('a', { href: `/console/events/${replay.eventId}` }, h('code', replay.eventId.slice(0, 8))),
+        h('a', { href: `/console/events/${replay.eventId}` }, shortId(replay.eventId)),
         badge(replay.status),
         replay.requestedBy,
         replay.reason,
