@@ -1,10 +1,12 @@
 // Small DOM helpers shared by the pages: element building, formatting, status badges, toasts, dialogs and the
 // keyboard navigation of lists. No framework: the console is plain ES modules the gateway serves as they are.
 
-/** h('a.button', { href, onclick }, 'text', child) — a tag with optional .classes, attributes/handlers and children. */
+/** h('a#id.button', { href, onclick }, 'text', child) — a tag with optional #id, .classes, attributes/handlers and children. */
 export function h(tag, attributes, ...children) {
-  const [name, ...classes] = tag.split('.');
+  const [nameAndId, ...classes] = tag.split('.');
+  const [name, id] = nameAndId.split('#');
   const element = document.createElement(name || 'div');
+  if (id) element.id = id;
   if (classes.length) element.className = classes.join(' ');
   if (attributes && (typeof attributes !== 'object' || attributes instanceof Node || Array.isArray(attributes))) {
     children.unshift(attributes);
