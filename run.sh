@@ -47,6 +47,8 @@ Relay is running.
   Publish API (API key, write scope)     POST $GATEWAY_URL/api/v1/events
   Management API (x-internal-api-key)    $GATEWAY_URL/api/v1/events
   Management key                         $RELAY_MANAGEMENT_API_KEY
+  Operator console (sign in with a key)  $GATEWAY_URL/console/
+  API reference                          $GATEWAY_URL/docs
   Aspire dashboard                       ${dashboard:-see $LOG}
   RabbitMQ management (local servers)    http://127.0.0.1:55673 (relay / relay)
   AppHost log                            $LOG

@@ -15,17 +15,24 @@ log() { printf '[test] %s\n' "$*" >&2; }
 scripts/infra.sh up || { log "infrastructure failed to start"; echo "0 passed, 1 failed"; exit 1; }
 eval "$(scripts/infra.sh env)"
 
-# The inbound verification tests sign webhooks with the providers' own libraries (stripe, @octokit/webhooks-methods,
-# standardwebhooks, @shopify/shopify-api), installed from tests/webhook-signers/package-lock.json on every run.
+# Node packages the tests drive, installed from their package-lock.json on every run: the providers' own webhook
+# signers (stripe, @octokit/webhooks-methods, standardwebhooks, @shopify/shopify-api) for the inbound scheme tests, and
+# playwright-core, which drives Debian's chromium through the operator console's browser scenarios.
 # Without them only those tests fail, and they say why.
-install_webhook_signers() {
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    log "installing nodejs and npm"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null || return 1
+install_test_tools() {
+  local packages=()
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+  [[ -x /usr/bin/chromium ]] || packages+=(chromium)
+  if [[ ${#packages[@]} -gt 0 ]]; then
+    log "installing ${packages[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" >/dev/null || return 1
   fi
-  npm ci --prefix tests/webhook-signers --no-audit --no-fund --loglevel=error >/dev/null
+  local folder
+  for folder in tests/webhook-signers tests/console-browser; do
+    npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error >/dev/null || { log "npm ci in $folder failed"; return 1; }
+  done
 }
-install_webhook_signers || log "the webhook signers (tests/webhook-signers) failed to install; the inbound scheme tests will fail"
+install_test_tools || log "the test tools (node packages, chromium) failed to install; the tests that use them will fail"
 
 log "building Relay.sln"
 if ! dotnet build Relay.sln --nologo -v q -clp:ErrorsOnly; then

@@ -53,7 +53,18 @@ AddRelayService<Projects.Gateway>("gateway", port: 8080)
     .WithEnvironment("ReverseProxy__Clusters__ingress__Destinations__d1__Address", "http://ingress-api")
     .WithEnvironment("ReverseProxy__Clusters__management__Destinations__d1__Address", "http://management-api")
     .WaitFor(ingress)
-    .WaitFor(management);
+    .WaitFor(management)
+    // The dashboard links to the operator console and the API reference beside the gateway's address.
+    .WithUrls(context =>
+    {
+        if (context.Urls.FirstOrDefault(url => url.Endpoint?.EndpointName == "http") is not { } gateway)
+        {
+            return;
+        }
+        var root = gateway.Url.TrimEnd('/');
+        context.Urls.Add(new ResourceUrlAnnotation { Url = $"{root}/console/", DisplayText = "Operator console", Endpoint = gateway.Endpoint });
+        context.Urls.Add(new ResourceUrlAnnotation { Url = $"{root}/docs", DisplayText = "API reference", Endpoint = gateway.Endpoint });
+    });
 
 builder.Build().Run();
 

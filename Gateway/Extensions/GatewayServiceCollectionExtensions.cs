@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using System.Text;
 using Relay.Gateway.ApiReference;
 using Relay.Gateway.Apis;
+using Relay.Gateway.OperatorConsole;
 using Relay.Gateway.Forwarding;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
@@ -52,6 +53,7 @@ public static class GatewayServiceCollectionExtensions
         });
 
         builder.Services.AddRouteConcurrencyLimits();
+        builder.Services.AddSingleton<ConsoleAssets>();
         builder.AddGatewayReverseProxy();
         return builder;
     }
@@ -106,6 +108,7 @@ public static class GatewayServiceCollectionExtensions
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
         }).WithMetadata(new AllowedMethods(HttpMethods.Get, HttpMethods.Head));
         app.MapApiReferenceApi();
+        app.MapConsoleApi();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(GatewayMiddleware.ApplyRouteBodyLimit);

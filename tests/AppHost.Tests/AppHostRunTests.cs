@@ -35,11 +35,19 @@ public sealed class AppHostRunTests
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         await using var app = await builder.BuildAsync(timeout.Token);
         var states = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        var gatewayUrls = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         _ = Task.Run(async () =>
         {
             await foreach (var update in app.ResourceNotifications.WatchAsync(timeout.Token))
             {
                 states[update.ResourceId] = $"{update.Resource.Name}: {update.Snapshot.State?.Text} health={update.Snapshot.HealthStatus} exit={update.Snapshot.ExitCode}";
+                if (update.Resource.Name == "gateway")
+                {
+                    foreach (var url in update.Snapshot.Urls)
+                    {
+                        gatewayUrls[url.Url] = url.DisplayProperties.DisplayName;
+                    }
+                }
             }
         }, timeout.Token);
         await app.StartAsync(timeout.Token);
@@ -81,6 +89,12 @@ public sealed class AppHostRunTests
             }
         }
         Assert.Equal("processed", status);
+
+        // The dashboard links to the operator console beside the gateway's address, and the gateway serves it.
+        var console = Assert.Single(gatewayUrls, url => url.Value == "Operator console").Key;
+        using var consolePage = await gateway.GetAsync(new Uri(console).PathAndQuery, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, consolePage.StatusCode);
+        Assert.Contains("Relay console", await consolePage.Content.ReadAsStringAsync(timeout.Token));
     }
 
     private static async Task WaitUntilEveryInstanceIsHealthyAsync(DistributedApplication app, string name, CancellationToken cancellationToken)
