@@ -36,6 +36,7 @@ public sealed class RelayClient : IDisposable
         BulkReplays = new BulkReplaysClient(http);
         ApiKeys = new ApiKeysClient(http);
         Health = new HealthClient(http);
+        Stats = new StatsClient(http);
     }
 
     /// <summary>A client with an <see cref="HttpClient"/> of its own for the gateway at <paramref name="gateway"/>, disposed with it.</summary>
@@ -79,6 +80,9 @@ public sealed class RelayClient : IDisposable
 
     /// <summary>The gateway's health.</summary>
     public HealthClient Health { get; }
+
+    /// <summary>Activity per minute (accepted, delivered, failed, latency).</summary>
+    public StatsClient Stats { get; }
 
     /// <summary>Disposes the <see cref="HttpClient"/> the client made itself; one given to it stays the caller's.</summary>
     public void Dispose() => ownedHttpClient?.Dispose();

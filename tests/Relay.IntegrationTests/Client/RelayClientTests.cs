@@ -33,6 +33,7 @@ public sealed class RelayClientTests(RelayCluster cluster)
         Assert.Equal("client.created", detail.Event.EventType);
         Assert.Equal(4200, detail.Event.NormalizedPayload.GetProperty("data").GetProperty("amount").GetInt32());
         Assert.True(detail.Webhook.SignatureValid);
+        Assert.Matches("^[0-9a-f]{32}$", detail.TraceId);
         Assert.Equal(new[] { destination.Id, scenario.Integration.DefaultDestination.Id }.Order(), detail.Deliveries.Select(delivery => delivery.DestinationId).Order());
         Assert.All(detail.Deliveries, delivery => Assert.Equal("succeeded", delivery.Status));
         Assert.Equal("processed", (await relay.Events.GetStatusAsync(eventId)).Status);
@@ -41,9 +42,12 @@ public sealed class RelayClientTests(RelayCluster cluster)
         var attempts = await relay.Deliveries.ListAsync(new DeliveryListQuery { EventId = eventId });
         Assert.Equal(2, attempts.Items.Count);
         Assert.All(attempts.Items, attempt => Assert.Equal(eventId, attempt.NormalizedEventId));
+        Assert.Equal(detail.Deliveries.Select(delivery => (delivery.DestinationId, (Guid?)delivery.Id)).Order(),
+            attempts.Items.Select(attempt => (attempt.DestinationId!.Value, attempt.DeliveryId)).Order());
         var toDestination = await relay.Destinations.ListAttemptsAsync(destination.Id);
         var attempt = Assert.Single(toDestination.Items);
         Assert.Equal(eventId, attempt.EventId);
+        Assert.Equal(destination.Id, attempt.DestinationId);
         Assert.Equal(202, attempt.HttpStatus);
         Assert.Null(toDestination.NextCursor);
         Assert.True(scenario.Sink.HasReceived(eventId.ToString()));
@@ -56,6 +60,14 @@ public sealed class RelayClientTests(RelayCluster cluster)
         Assert.Equal(scenario.Integration.DefaultDestination.Id, integration.DefaultDestinationId);
         var audit = await relay.AuditEntries.ListAsync(new AuditEntryListQuery { EntityId = scenario.Integration.Id });
         Assert.Contains(audit.Items, entry => entry.Actor == "client-tests");
+
+        // The integration's only webhook, delivered to both destinations, in this minute's activity (or the last
+        // one's, when the minute turned meanwhile).
+        var activity = await relay.Stats.GetActivityAsync(minutes: 5, integrationId: scenario.Integration.Id);
+        Assert.Equal(5, activity.Buckets.Count);
+        Assert.Equal(60, activity.BucketSeconds);
+        Assert.Equal(new ActivityTotals(Accepted: 1, Delivered: 2, FailedAttempts: 0, Exhausted: 0), activity.Totals);
+        Assert.Contains(activity.Buckets, bucket => bucket.Delivered > 0 && bucket.LatencyP50Ms is >= 0 && bucket.LatencyP95Ms >= bucket.LatencyP50Ms);
     }
 
     [Fact]
