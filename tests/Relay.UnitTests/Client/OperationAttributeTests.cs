@@ -12,7 +12,7 @@ public sealed class OperationAttributeTests
         var groups = typeof(RelayClient).GetProperties().Select(property => property.PropertyType).ToList();
         var methods = groups.SelectMany(group => group.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)).ToList();
 
-        Assert.Equal(10, groups.Count);
+        Assert.Equal(11, groups.Count);
         Assert.True(methods.Count > 40, $"{methods.Count} methods");
         Assert.Empty(methods.Where(method => method.GetCustomAttribute<RelayOperationAttribute>() is null).Select(method => $"{method.DeclaringType!.Name}.{method.Name}"));
     }
