@@ -36,11 +36,7 @@ public sealed class ActivityStatsApiTests(RelayCluster cluster) : IDisposable
         await using var broken = await CountingSink.StartAsync();
         broken.Failing = true;
         var integration = await ConsoleIntegration.CreateAsync(management, healthy.Url);
-        using (var created = await management.PostAsJsonAsync($"/api/v1/integrations/{integration.Id}/destinations",
-            new { url = broken.Url, retryPolicy = new { maxAttempts = 2, scheduleMs = new[] { 100 } } }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        }
+        await integration.AddDestinationGivingUpAfterTwoAttemptsAsync(management, broken.Url);
 
         // Everything below takes a few seconds: start early enough in a minute for all of it to land in that minute.
         if (DateTime.UtcNow.Second >= 40)

@@ -138,11 +138,7 @@ public sealed partial class ConsoleEventDetailTests(RelayCluster cluster) : IDis
         await using var broken = await CountingSink.StartAsync();
         broken.Failing = true;
         var integration = await ConsoleIntegration.CreateAsync(management, healthy.Url);
-        using (var created = await management.PostAsJsonAsync($"/api/v1/integrations/{integration.Id}/destinations",
-            new { url = broken.Url, retryPolicy = new { maxAttempts = 2, scheduleMs = new[] { 100 } } }))
-        {
-            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        }
+        await integration.AddDestinationGivingUpAfterTwoAttemptsAsync(management, broken.Url);
         var eventId = await ManagementData.IngestAsync(webhooks, integration.Webhook(ManagementData.Unique("console.attempts")));
 
         var detail = await Webhooks.EventuallyAsync(() => DetailAsync(eventId),

@@ -38,6 +38,14 @@ internal sealed record ConsoleIntegration(Guid Id, string Provider, string Secre
         return new ConsoleIntegration(Guid.Parse(JsonNode.Parse(text)!["data"]!["id"]!.GetValue<string>()), provider, secret);
     }
 
+    /// <summary>Adds a destination that gives up after two attempts 100 ms apart (for a sink set to fail).</summary>
+    public async Task AddDestinationGivingUpAfterTwoAttemptsAsync(HttpClient management, string url)
+    {
+        using var created = await management.PostAsJsonAsync($"/api/v1/integrations/{Id}/destinations",
+            new { url, retryPolicy = new { maxAttempts = 2, scheduleMs = new[] { 100 } } });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A webhook of this integration carrying its token, plus <paramref name="headers"/>.</summary>
     public HttpRequestMessage Webhook(string eventType, IReadOnlyDictionary<string, string>? headers = null)
     {
