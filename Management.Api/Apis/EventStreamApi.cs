@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Relay.Infrastructure.Http;
 using Relay.Management.Api.Data;
 using Relay.Management.Api.Queries;
@@ -21,7 +22,8 @@ public static class EventStreamApi
     /// can still be answered in the envelope; then the stream starts.
     /// </summary>
     public static async Task<Results<EventStreamResult, ApiError>> StreamEvents(
-        HttpContext context, EventQueryRepository events, EventStreamSlots slots, CancellationToken cancellationToken)
+        HttpContext context, EventQueryRepository events, EventStreamSlots slots, IOptions<EventStreamOptions> options,
+        CancellationToken cancellationToken)
     {
         var query = EventStreamQuery.Parse(context.Request.Query, context.Request.Headers[EventStreamQuery.LastEventIdHeader]);
         if (query.Value is not { } stream)
@@ -31,6 +33,8 @@ public static class EventStreamApi
         var slot = slots.TryTake(StreamCaller.Of(context));
         if (slot is null)
         {
+            // A slot held by a client that went away is freed at that stream's next heartbeat at the latest.
+            context.Response.SetRetryAfter(options.Value.HeartbeatInterval);
             return ApiError.RateLimited(
                 $"This key already has {slots.MaxPerCaller} event streams open; close one first",
                 new { maxStreamsPerKey = slots.MaxPerCaller });

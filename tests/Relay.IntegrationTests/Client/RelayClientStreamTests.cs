@@ -104,6 +104,8 @@ public sealed class RelayClientStreamTests(RelayCluster cluster)
 
             Assert.Equal("RATE_LIMITED", refused.Code);
             Assert.Equal(5, refused.Details!.Value.GetProperty("maxStreamsPerKey").GetInt32());
+            // The wait hint: a slot a vanished client holds is freed at its stream's next heartbeat (15 s).
+            Assert.Equal(TimeSpan.FromSeconds(15), refused.RetryAfter);
             Assert.False(string.IsNullOrEmpty(refused.RequestId));
         }
         finally
