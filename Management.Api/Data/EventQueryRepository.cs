@@ -47,11 +47,14 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     public const int DetailReplayLimit = 20;
     public const int StatusJobLimit = 10;
 
+    /// <summary>Within a provider's idempotency keys, the namespace of the keys of events without an id.</summary>
+    private const string ContentHashNamespace = "payload:";
+
     public async Task<PageOf<EventView>> ListAsync(EventListQuery query, CancellationToken cancellationToken)
     {
         var column = SortColumn(query.SortBy);
         var direction = SqlFilter.Direction(query.SortOrder);
-        var page = await Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To)
+        var page = await ListFilter(query)
             .ReadPageAsync<EventRow>(dataSource, EventColumns, "normalized_events", $"{column} {direction}, id {direction}", query.Paging, cancellationToken);
         return page.Select(row => row.ToView());
     }
@@ -59,7 +62,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     /// <summary>The page of <c>GET /events</c> after the cursor, in the query's sort; the next cursor holds that sort.</summary>
     public async Task<CursorPage<EventView>> ListByCursorAsync(EventListQuery query, ListCursorPaging paging, CancellationToken cancellationToken)
     {
-        var rows = await Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To)
+        var rows = await ListFilter(query)
             .ReadAfterAsync<EventRow>(dataSource, EventColumns, "normalized_events", SortColumn(query.SortBy), "id", query.SortOrder, paging, cancellationToken);
         return CursorPage<EventView>.From(rows, paging.Limit, row => new ListCursor(query.Order, SortKey(row, query.SortBy), row.Id).Encode(), row => row.ToView());
     }
@@ -155,6 +158,45 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
             .When(eventType, "event_type = @EventType", "EventType")
             .When(subject is null ? null : SqlFilter.Contains(subject), @"subject ILIKE @Subject ESCAPE '\'", "Subject")
             .Within(from, to, "occurred_at");
+
+    /// <summary>The filters of <c>GET /events</c>: the shared ones, and the provider's event id.</summary>
+    private static SqlFilter ListFilter(EventListQuery query)
+    {
+        var filter = Filter(query.Provider, query.Status, query.EventType, query.Subject, query.From, query.To);
+        if (query.ExternalEventId is not { } externalEventId)
+        {
+            return filter;
+        }
+        // external_event_id has no index of its own (it would be one more on the ingest path); the unique index on
+        // idempotency_key holds "{provider}:{id}" for every event with an id, so the id is looked up there: once with a
+        // provider, else once per provider. The id is compared too, so a key of another form can never match.
+        var keySuffix = IdempotencyKeySuffix(externalEventId);
+        filter.Parameters.Add("ExternalEventId", externalEventId);
+        if (query.Provider is { } provider)
+        {
+            filter.Parameters.Add("ExternalEventKey", $"{provider}:{keySuffix}");
+            return filter.Always(
+                """
+                webhook_event_id = (SELECT w.id FROM webhook_events w
+                                    WHERE w.idempotency_key = @ExternalEventKey AND w.external_event_id = @ExternalEventId)
+                """);
+        }
+        filter.Parameters.Add("ExternalEventKeySuffix", keySuffix);
+        return filter.Always(
+            """
+            webhook_event_id IN (SELECT w.id FROM webhook_events w
+                                 WHERE w.idempotency_key IN (SELECT i.provider || ':' || @ExternalEventKeySuffix FROM integrations i)
+                                   AND w.external_event_id = @ExternalEventId)
+            """);
+    }
+
+    /// <summary>
+    /// What follows <c>{provider}:</c> in the idempotency key of the event with this id, as ingest builds it (Ingress.Api's
+    /// <c>IdempotencyKey.For</c>): an id starting with <c>payload:</c>, the namespace of the content-hash keys, is moved one
+    /// level down (migration 008); any other id is the suffix itself.
+    /// </summary>
+    private static string IdempotencyKeySuffix(string externalEventId) =>
+        externalEventId.StartsWith(ContentHashNamespace, StringComparison.Ordinal) ? ContentHashNamespace + externalEventId : externalEventId;
 
     // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
     private static string SortColumn(EventSortField field) => field switch

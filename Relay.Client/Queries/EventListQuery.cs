@@ -17,6 +17,9 @@ public sealed record EventListQuery : ListQuery
     /// <summary>The event's subject.</summary>
     public string? Subject { get; init; }
 
+    /// <summary>The provider's own id of the event (exactly), in every integration or in <see cref="Provider"/>'s.</summary>
+    public string? ExternalEventId { get; init; }
+
     /// <summary>Occurred at or after.</summary>
     public DateTimeOffset? From { get; init; }
 
@@ -24,5 +27,6 @@ public sealed record EventListQuery : ListQuery
     public DateTimeOffset? To { get; init; }
 
     private protected override void AddFilters(QueryString query)
-        => query.Add("provider", Provider).Add("status", Status).Add("eventType", EventType).Add("subject", Subject).Add("from", From).Add("to", To);
+        => query.Add("provider", Provider).Add("status", Status).Add("eventType", EventType).Add("subject", Subject)
+            .Add("externalEventId", ExternalEventId).Add("from", From).Add("to", To);
 }

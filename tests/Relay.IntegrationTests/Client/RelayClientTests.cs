@@ -33,6 +33,8 @@ public sealed class RelayClientTests(RelayCluster cluster)
         Assert.Equal("client.created", detail.Event.EventType);
         Assert.Equal(4200, detail.Event.NormalizedPayload.GetProperty("data").GetProperty("amount").GetInt32());
         Assert.True(detail.Webhook.SignatureValid);
+        var byExternalId = await relay.Events.ListAsync(new EventListQuery { ExternalEventId = detail.Webhook.ExternalEventId });
+        Assert.Equal(eventId, Assert.Single(byExternalId.Items).Id);
         Assert.Matches("^[0-9a-f]{32}$", detail.TraceId);
         Assert.Equal(new[] { destination.Id, scenario.Integration.DefaultDestination.Id }.Order(), detail.Deliveries.Select(delivery => delivery.DestinationId).Order());
         Assert.All(detail.Deliveries, delivery => Assert.Equal("succeeded", delivery.Status));

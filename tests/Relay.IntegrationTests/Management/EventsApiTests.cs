@@ -103,6 +103,80 @@ public sealed class EventsApiTests(RelayCluster cluster)
     }
 
     [Fact]
+    public async Task Filters_by_the_providers_event_id_exactly_in_every_integration_or_in_one()
+    {
+        var eventType = ManagementData.Unique("mgmt.external");
+        var shared = $"evt_{Guid.NewGuid():N}";
+        var acme = await ManagementData.IngestAsync(anonymous, Webhooks.Acme(ManagementData.AcmeBody(eventType, eventId: shared)));
+        var globex = await ManagementData.IngestAsync(anonymous, Webhooks.Globex(Webhooks.GlobexBody(id: shared, type: eventType)));
+        await ManagementData.IngestAcmeAsync(anonymous, eventType);
+
+        async Task<JsonNode> Matching(string query) =>
+            await ManagementData.GetJsonAsync(client, $"/api/v1/events?externalEventId={Uri.EscapeDataString(shared)}&{query}");
+
+        var both = await Matching("");
+        Assert.Equal([globex.ToString(), acme.ToString()], ManagementData.Ids(both));
+        Assert.Equal(2, both["meta"]!["total"]!.GetValue<long>());
+        Assert.Equal([acme.ToString()], ManagementData.Ids(await Matching("provider=acme")));
+        Assert.Equal([globex.ToString()], ManagementData.Ids(await Matching("provider=GLOBEX")));
+        Assert.Empty(ManagementData.Ids(await Matching("provider=initech")));
+        Assert.Equal([acme.ToString()], ManagementData.Ids(await Matching("sortOrder=asc&pageSize=1")));
+        Assert.Equal([globex.ToString()], ManagementData.Ids(await Matching("sortOrder=asc&pageSize=1&page=2")));
+
+        // By cursor: one event a page, the second page after the first, and no third.
+        var first = await Matching("limit=1");
+        Assert.Equal([globex.ToString()], ManagementData.Ids(first));
+        var cursor = first["meta"]!["nextCursor"]!.GetValue<string>();
+        var second = await Matching($"limit=1&cursor={Uri.EscapeDataString(cursor)}");
+        Assert.Equal([acme.ToString()], ManagementData.Ids(second));
+        Assert.Null(second["meta"]!["nextCursor"]);
+
+        // Exact: not a prefix, another case, or an id no provider sent.
+        foreach (var other in new[] { shared[..^1], shared.ToUpperInvariant(), $"evt_{Guid.NewGuid():N}" })
+        {
+            var none = await ManagementData.GetJsonAsync(client, $"/api/v1/events?externalEventId={Uri.EscapeDataString(other)}");
+            Assert.Empty(ManagementData.Ids(none));
+            Assert.Equal(0, none["meta"]!["total"]!.GetValue<long>());
+        }
+    }
+
+    [Fact]
+    public async Task Finds_a_providers_event_id_that_starts_like_a_content_hash_key()
+    {
+        // Ingest keys such an id as "acme:payload:payload:..." (migration 008), not "acme:payload:...".
+        var eventType = ManagementData.Unique("mgmt.external.prefixed");
+        var externalId = $"payload:{Guid.NewGuid():N}";
+        var eventId = await ManagementData.IngestAsync(anonymous, Webhooks.Acme(ManagementData.AcmeBody(eventType, eventId: externalId)));
+
+        foreach (var query in new[] { "", "&provider=acme", $"&eventType={eventType}" })
+        {
+            var page = await ManagementData.GetJsonAsync(client, $"/api/v1/events?externalEventId={Uri.EscapeDataString(externalId)}{query}");
+            Assert.Equal([eventId.ToString()], ManagementData.Ids(page));
+        }
+    }
+
+    [Fact]
+    public async Task Filters_by_the_providers_event_id_and_status_together()
+    {
+        var eventType = ManagementData.Unique("mgmt.external.status");
+        var shared = $"seed_{Guid.NewGuid():N}";
+        await using var database = cluster.OpenDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var failed = await ManagementData.SeedEventAsync(connection, new(eventType, "failed", T0, T0, T0, ExternalEventId: shared));
+        var processed = await ManagementData.SeedEventAsync(connection, new(eventType, "processed", T0, T0.AddDays(1), T0, Provider: "globex", ExternalEventId: shared));
+        await ManagementData.SeedEventAsync(connection, new(eventType, "failed", T0, T0, T0));
+
+        async Task<List<string>> Matching(string query) =>
+            ManagementData.Ids(await ManagementData.GetJsonAsync(client, $"/api/v1/events?externalEventId={shared}&{query}"));
+
+        Assert.Equal([processed.ToString(), failed.ToString()], await Matching($"eventType={eventType}"));
+        Assert.Equal([failed.ToString()], await Matching("status=failed"));
+        Assert.Equal([processed.ToString()], await Matching("status=processed&limit=10"));
+        Assert.Empty(await Matching("status=failed&provider=globex"));
+        Assert.Empty(await Matching("status=retrying"));
+    }
+
+    [Fact]
     public async Task Filters_by_an_inclusive_occurred_at_range()
     {
         var eventType = ManagementData.Unique("mgmt.range");
@@ -283,6 +357,8 @@ public sealed class EventsApiTests(RelayCluster cluster)
     [InlineData("sortOrder=asc%2C%20id", "sortOrder")]
     [InlineData("subject=a%00b", "subject")]
     [InlineData("eventType=%00", "eventType")]
+    [InlineData("externalEventId=evt%001", "externalEventId")]
+    [InlineData("externalEventId=a&externalEventId=b", "externalEventId")]
     public async Task Malformed_query_values_answer_400_naming_the_parameter(string query, string parameter)
     {
         using var response = await client.GetAsync($"/api/v1/events?{query}");
@@ -297,6 +373,11 @@ public sealed class EventsApiTests(RelayCluster cluster)
         await ManagementData.AssertValidationErrorAsync(subject, "subject");
         using var eventType = await client.GetAsync($"/api/v1/events?eventType={longText}");
         await ManagementData.AssertValidationErrorAsync(eventType, "eventType");
+        // A provider's event id may be as long as ingest accepts (255), no longer.
+        using var longestId = await client.GetAsync($"/api/v1/events?externalEventId={new string('e', 255)}");
+        Assert.Equal(HttpStatusCode.OK, longestId.StatusCode);
+        using var externalEventId = await client.GetAsync($"/api/v1/events?externalEventId={new string('e', 256)}");
+        await ManagementData.AssertValidationErrorAsync(externalEventId, "externalEventId");
     }
 
     [Fact]

@@ -54,7 +54,8 @@ internal static class ManagementData
         string? Subject = null,
         string Provider = "acme",
         int ProcessingAttempts = 0,
-        Guid? Id = null);
+        Guid? Id = null,
+        string? ExternalEventId = null);
 
     /// <summary>Writes a webhook and its normalized event directly, in a state no worker picks up.</summary>
     public static async Task<Guid> SeedEventAsync(NpgsqlConnection connection, SeededEvent seeded)
@@ -62,7 +63,7 @@ internal static class ManagementData
         var integrationId = await connection.ExecuteScalarAsync<Guid>("SELECT id FROM integrations WHERE provider = @Provider", new { seeded.Provider });
         var webhookId = Guid.NewGuid();
         var eventId = seeded.Id ?? Guid.NewGuid();
-        var externalId = $"seed_{Guid.NewGuid():N}";
+        var externalId = seeded.ExternalEventId ?? $"seed_{Guid.NewGuid():N}";
         var payload = JsonSerializer.Serialize(new { provider = seeded.Provider, eventType = seeded.EventType, externalEventId = externalId, data = new { seeded = true } });
         await connection.ExecuteAsync(
             """

@@ -29,7 +29,7 @@ public sealed class QueryParameterTests
     public void Event_list_reads_every_filter()
     {
         var result = EventListQuery.Parse(Query(
-            "?page=3&pageSize=100&provider=ACME&status=retrying&eventType=invoice.paid&subject=cust_%25&from=2026-11-01&to=2026-11-20T10:15:00%2B01:00&sortBy=occurredAt&sortOrder=asc"));
+            "?page=3&pageSize=100&provider=ACME&status=retrying&eventType=invoice.paid&subject=cust_%25&externalEventId=evt_%2F1&from=2026-11-01&to=2026-11-20T10:15:00%2B01:00&sortBy=occurredAt&sortOrder=asc"));
 
         var query = Assert.IsType<EventListQuery>(result.Value);
         Assert.Equal(new Paging(3, 100), query.Paging);
@@ -38,6 +38,7 @@ public sealed class QueryParameterTests
         Assert.Equal("retrying", query.Status);
         Assert.Equal("invoice.paid", query.EventType);
         Assert.Equal("cust_%", query.Subject);
+        Assert.Equal("evt_/1", query.ExternalEventId);
         Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), query.From);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 15, 0, TimeSpan.Zero), query.To);
         Assert.Equal(TimeSpan.Zero, query.To!.Value.Offset);
@@ -111,6 +112,17 @@ public sealed class QueryParameterTests
 
         Assert.False(result.IsValid);
         Assert.Equal(["eventType", "subject"], result.Errors.Keys.Order());
+    }
+
+    [Fact]
+    public void A_provider_event_id_may_be_as_long_as_ingest_accepts_and_no_longer()
+    {
+        Assert.Equal(Relay.Ingress.Api.Providers.FieldLimits.ExternalEventId, EventListQuery.MaxExternalEventIdLength);
+        var longest = new string('x', EventListQuery.MaxExternalEventIdLength);
+        Assert.Equal(longest, EventListQuery.Parse(Query($"?externalEventId={longest}")).Value!.ExternalEventId);
+
+        var result = EventListQuery.Parse(Query($"?externalEventId={longest}x"));
+        Assert.Equal(["externalEventId"], result.Errors.Keys);
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 // An operator watches events arrive live, finds a failed delivery, sees why it failed and replays it:
 // the events page filtered to one provider shows a webhook sent after it was opened, without a reload; the event's
 // page says why its delivery failed (the error Relay stored) and lists the attempts; Replay makes a replay request
-// and a new delivery attempt; the "Failed deliveries" view leads to the same event.
+// and a new delivery attempt; the "Failed deliveries" view leads to the same event; searching by the event's id or
+// by the provider's id of it opens it.
 import { gateway, relay, createApiKey, sendWebhook, unreachableUrl, sinkUrl, signIn, screenshot, eventually, assert, uniqueName } from '../lib.mjs';
 
 export default async function liveEventScenario(page) {
@@ -141,5 +142,23 @@ export default async function liveEventScenario(page) {
   await page.keyboard.press('Enter');
   await page.waitForURL(url => url.pathname === `/console/events/${failing.eventId}`);
   mark('search by id');
+
+  // So does the provider's id of the event (what a provider reports: "evt_… failed").
+  await page.goto(`${gateway}/console/events`);
+  await page.getByRole('searchbox', { name: 'Search' }).waitFor();
+  await page.keyboard.press('/');
+  await page.keyboard.type(failing.externalId);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(url => url.pathname === `/console/events/${failing.eventId}`);
+  await page.getByRole('heading', { name: 'payment.captured', level: 1 }).waitFor();
+  // Text no provider sent as an id still filters by subject.
+  await page.goto(`${gateway}/console/events?provider=${provider}`);
+  await page.getByRole('searchbox', { name: 'Search' }).fill('cus_caro');
+  await page.keyboard.press('Enter');
+  await eventually('other text to filter by subject', async () =>
+    new URL(page.url()).searchParams.get('q') === 'cus_caro'
+    && await page.getByRole('row').filter({ hasText: 'cus_carol' }).count() === 1
+    && await page.getByRole('row').filter({ hasText: 'cus_alice' }).count() === 0);
+  mark('search by provider event id');
   console.log(`timings: ${timings.join(', ')}`);
 }

@@ -66,7 +66,7 @@ async function renderEventList(view, query, integrations, signal) {
   view.querySelector('.page-head').append(h('div.actions', liveState, pauseButton));
 
   const search = h('input', {
-    type: 'search', name: 'q', value: query.q ?? '', 'data-search': true, placeholder: 'Event id or subject',
+    type: 'search', name: 'q', value: query.q ?? '', 'data-search': true, placeholder: 'Event id, provider event id or subject',
     'aria-describedby': 'events-search-help',
   });
   const toLocal = value => (value ? toLocalInput(value) : '');
@@ -83,7 +83,7 @@ async function renderEventList(view, query, integrations, signal) {
     h('button', { type: 'submit' }, 'Apply'),
     h('button', { type: 'button', onclick: () => navigate('/console/events') }, 'Clear'));
   const help = h('small#events-search-help.muted',
-    'Press / to search. An event id opens the event; other text filters by subject. Newest first; new events appear at the top as they arrive.');
+    'Press / to search. An event id opens the event; so does a provider\'s event id (such as evt_123), or lists the events when several providers sent it; other text filters by subject. Newest first; new events appear at the top as they arrive.');
   const message = h('div');
   const tbody = h('tbody');
   const table = h('table.data', { 'aria-label': 'Events' },
@@ -135,8 +135,20 @@ async function renderEventList(view, query, integrations, signal) {
       }
       return;
     }
+    // Other text is first looked up as a provider's event id ("evt_123 failed"), when it is new: a list already showing
+    // that id's events keeps showing them as the other filters change, and a subject search stays one.
+    let externalEventId = text && text === query.q ? query.externalEventId : null;
+    if (text && text !== query.q) {
+      const matches = await findByProviderEventId(text, values.provider, signal);
+      if (signal.aborted) return;
+      if (matches.length === 1) {
+        navigate(`/console/events/${matches[0].id}`);
+        return;
+      }
+      if (matches.length > 1) externalEventId = text;
+    }
     replaceQuery({
-      q: text, provider: values.provider, status: values.status, eventType: values.eventType.trim(), subject: values.subject.trim(),
+      q: text, externalEventId, provider: values.provider, status: values.status, eventType: values.eventType.trim(), subject: values.subject.trim(),
       from: fromLocalInput(values.from), to: fromLocalInput(values.to), view: null,
     });
     navigate(location.pathname + location.search, { replace: true });
@@ -158,6 +170,14 @@ async function renderEventList(view, query, integrations, signal) {
   } catch (error) {
     if (error.name === 'AbortError') return;
     fill(message, errorBox(error));
+  }
+  if (filters.externalEventId) {
+    // The events one provider event id names are all there already; the stream cannot filter by it.
+    fill(message, h('p.muted', `Events whose provider event id is ${filters.externalEventId}, from each provider that sent one.`));
+    liveState.textContent = 'Not live';
+    liveState.className = 'live off';
+    pauseButton.hidden = true;
+    return;
   }
 
   // The live part: new events from the stream at the top; rows already shown re-read now and then for their status.
@@ -212,12 +232,25 @@ async function renderEventList(view, query, integrations, signal) {
 }
 
 function filtersOf(query) {
-  // A search that is not an id filters by subject, unless a subject filter is set as well.
-  const text = query.q && !UUID.test(query.q) ? query.q : undefined;
+  // A search that is not an id (nor a provider's event id several events have) filters by subject, unless a subject
+  // filter is set as well.
+  const externalEventId = query.externalEventId || undefined;
+  const text = query.q && !UUID.test(query.q) && !externalEventId ? query.q : undefined;
   return {
     provider: query.provider, status: query.status, eventType: query.eventType, subject: query.subject || text,
-    from: query.from, to: query.to,
+    externalEventId, from: query.from, to: query.to,
   };
+}
+
+/** The events (at most two: enough to tell one from several) whose provider event id is the text, in the provider if one is chosen. */
+async function findByProviderEventId(text, provider, signal) {
+  try {
+    const { data } = await api.get('/api/v1/events', { externalEventId: text, provider: provider || undefined, limit: 2 }, { signal });
+    return data ?? [];
+  } catch {
+    // Text the filter refuses (too long for an id) is still a subject search; the list then says what is wrong.
+    return [];
+  }
 }
 
 function eventRow(event) {
