@@ -6,6 +6,7 @@ using Relay.Contracts;
 using Relay.Infrastructure.Data;
 using Relay.Infrastructure.Http;
 using Relay.Infrastructure.Messaging;
+using Relay.Infrastructure.Providers;
 using Relay.Ingress.Api.Ingestion;
 using Relay.Ingress.Api.Providers;
 

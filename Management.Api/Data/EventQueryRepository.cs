@@ -47,9 +47,6 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
     public const int DetailReplayLimit = 20;
     public const int StatusJobLimit = 10;
 
-    /// <summary>Within a provider's idempotency keys, the namespace of the keys of events without an id.</summary>
-    private const string ContentHashNamespace = "payload:";
-
     public async Task<PageOf<EventView>> ListAsync(EventListQuery query, CancellationToken cancellationToken)
     {
         var column = SortColumn(query.SortBy);
@@ -170,7 +167,7 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
         // external_event_id has no index of its own (it would be one more on the ingest path); the unique index on
         // idempotency_key holds "{provider}:{id}" for every event with an id, so the id is looked up there: once with a
         // provider, else once per provider. The id is compared too, so a key of another form can never match.
-        var keySuffix = IdempotencyKeySuffix(externalEventId);
+        var keySuffix = IdempotencyKey.SuffixFor(externalEventId);
         filter.Parameters.Add("ExternalEventId", externalEventId);
         if (query.Provider is { } provider)
         {
@@ -189,14 +186,6 @@ public sealed class EventQueryRepository(NpgsqlDataSource dataSource)
                                    AND w.external_event_id = @ExternalEventId)
             """);
     }
-
-    /// <summary>
-    /// What follows <c>{provider}:</c> in the idempotency key of the event with this id, as ingest builds it (Ingress.Api's
-    /// <c>IdempotencyKey.For</c>): an id starting with <c>payload:</c>, the namespace of the content-hash keys, is moved one
-    /// level down (migration 008); any other id is the suffix itself.
-    /// </summary>
-    private static string IdempotencyKeySuffix(string externalEventId) =>
-        externalEventId.StartsWith(ContentHashNamespace, StringComparison.Ordinal) ? ContentHashNamespace + externalEventId : externalEventId;
 
     // The sort column comes from this fixed map, never from the request; id keeps pages stable on ties.
     private static string SortColumn(EventSortField field) => field switch

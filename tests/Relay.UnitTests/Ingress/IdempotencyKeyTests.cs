@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Relay.Ingress.Api.Ingestion;
+using Relay.Infrastructure.Providers;
 
 namespace Relay.UnitTests.Ingress;
 

@@ -84,7 +84,7 @@ public sealed class WebhookNormalizerTests
         var normalized = Normalize(With(FieldMapping.Default), """{"type":"t","x":1}""").Event!;
         Assert.Null(normalized.ExternalEventId);
         Assert.Equal("""{"provider":"prov","eventType":"t","externalEventId":null,"data":{"type":"t","x":1}}""", normalized.NormalizedPayload.GetRawText());
-        Assert.StartsWith("prov:payload:", Relay.Ingress.Api.Ingestion.IdempotencyKey.For("prov", normalized.ExternalEventId, normalized.NormalizedPayload));
+        Assert.StartsWith("prov:payload:", Relay.Infrastructure.Providers.IdempotencyKey.For("prov", normalized.ExternalEventId, normalized.NormalizedPayload));
         // An id of another JSON type is no id; an optional id's empty string is kept, and hashes like a missing one.
         Assert.Null(Normalize(With(FieldMapping.Default), """{"type":"t","id":42}""").Event!.ExternalEventId);
         Assert.Equal("", Normalize(With(FieldMapping.Default), """{"type":"t","id":""}""").Event!.ExternalEventId);

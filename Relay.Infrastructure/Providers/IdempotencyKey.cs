@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Relay.Ingress.Api.Ingestion;
+namespace Relay.Infrastructure.Providers;
 
+/// <summary>An event's idempotency key: built by ingest and publishing, looked up by management's search by provider event id.</summary>
 public static class IdempotencyKey
 {
     private static readonly JsonWriterOptions CanonicalWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -31,10 +32,12 @@ public static class IdempotencyKey
         {
             return $"{provider}:{ContentHashNamespace}{Convert.ToHexStringLower(SHA256.HashData(CanonicalJson(normalizedPayload)))}";
         }
-        return externalEventId.StartsWith(ContentHashNamespace, StringComparison.Ordinal)
-            ? $"{provider}:{ContentHashNamespace}{externalEventId}"
-            : $"{provider}:{externalEventId}";
+        return $"{provider}:{SuffixFor(externalEventId)}";
     }
+
+    /// <summary>What follows <c>{provider}:</c> in the key of the event with this (non-blank) id.</summary>
+    public static string SuffixFor(string externalEventId) =>
+        externalEventId.StartsWith(ContentHashNamespace, StringComparison.Ordinal) ? ContentHashNamespace + externalEventId : externalEventId;
 
     public static byte[] CanonicalJson(JsonElement element)
     {
