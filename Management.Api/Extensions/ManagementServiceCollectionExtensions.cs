@@ -94,6 +94,7 @@ public static class ManagementServiceCollectionExtensions
         app.MapDestinationsApi();
         app.MapDestinationOperationsApi();
         app.MapApiKeysApi();
+        app.MapMeApi();
         return app;
     }
 }

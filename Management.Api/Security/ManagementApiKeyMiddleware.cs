@@ -25,6 +25,7 @@ public sealed class ManagementApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
         "/api/v1/recoveries",
         "/api/v1/api-keys",
         "/api/v1/stats",
+        "/api/v1/me",
     ];
 
     public async Task InvokeAsync(HttpContext context)

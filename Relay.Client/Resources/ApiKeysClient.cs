@@ -2,7 +2,7 @@ using Relay.Client.Http;
 
 namespace Relay.Client;
 
-/// <summary>API keys with scopes (every route here needs <c>admin</c>).</summary>
+/// <summary>API keys with scopes (every route under <c>/api-keys</c> needs <c>admin</c>), and the key the client calls with.</summary>
 public sealed class ApiKeysClient
 {
     private const string Path = "/api/v1/api-keys";
@@ -29,6 +29,11 @@ public sealed class ApiKeysClient
     [RelayOperation("GET", Path + "/{id}")]
     public Task<ApiKey> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
         http.SendAsync<ApiKey>(HttpMethod.Get, $"{Path}/{RelayHttp.Segment(id)}", null, cancellationToken);
+
+    /// <summary>The key this client calls with and its effective scopes; any key with <c>read</c> may ask.</summary>
+    [RelayOperation("GET", "/api/v1/me")]
+    public Task<CurrentApiKey> GetCurrentAsync(CancellationToken cancellationToken = default) =>
+        http.SendAsync<CurrentApiKey>(HttpMethod.Get, "/api/v1/me", null, cancellationToken);
 
     /// <summary>Revokes a key: refused at once by the management API, everywhere within the key cache's duration (30 s).</summary>
     [RelayOperation("DELETE", Path + "/{id}")]

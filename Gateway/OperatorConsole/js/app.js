@@ -1,7 +1,7 @@
 // The console's shell: signs in, routes /console/... paths to page modules, and owns the keyboard shortcuts.
 // A page module exports default render(view, params, signal): it fills `view`, and stops its timers and streams
 // when `signal` aborts (the operator went to another page).
-import { session } from './api.js';
+import { api, session } from './api.js';
 import { h, fill, errorBox, moveRowFocus, navigate } from './ui.js';
 
 const routes = [
@@ -51,6 +51,7 @@ async function render() {
     navigate(`/console/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
     return;
   }
+  if (!route.public) loadIdentity();
   showChrome(!route.public, route.nav);
   document.title = `${route.title} · Relay console`;
   const params = route.pattern.exec(path).groups ?? {};
@@ -67,12 +68,64 @@ async function render() {
 
 function showChrome(visible, nav) {
   topbar.hidden = !visible;
-  document.querySelector('[data-key-label]').textContent = session.key ? `Signed in with ${session.label}` : '';
+  showKeyLabel();
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === nav) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
 }
+
+// What the signed-in key may do, from GET /api/v1/me, read once per key (again only when another key signs in).
+// Buttons a page marks data-scope="write" or "replay" are disabled, saying why, while the key lacks that scope: the
+// API would refuse them with 403 anyway, this spares the operator the click. Until the answer arrives, or if it
+// fails, nothing is disabled (the API still decides).
+let identity = null;
+
+function loadIdentity() {
+  const key = session.key;
+  if (!key || identity?.key === key) return;
+  const entry = { key, me: null };
+  identity = entry;
+  api.get('/api/v1/me').then(({ data }) => {
+    if (identity !== entry) return;
+    entry.me = data;
+    showKeyLabel();
+    gateWithin(view);
+  }, () => { /* a 401 signs out; anything else leaves the buttons to the API */ });
+}
+
+function showKeyLabel() {
+  const label = document.querySelector('[data-key-label]');
+  const me = identity?.key === session.key ? identity.me : null;
+  if (!session.key) label.textContent = '';
+  else if (me?.name) label.textContent = `Signed in with ${me.prefix} (${me.name})`;
+  else label.textContent = `Signed in with ${session.label}`;
+  if (me) label.title = `Scopes: ${me.scopes.join(', ')}`;
+  else label.removeAttribute('title');
+}
+
+function gate(element) {
+  const scope = element.dataset?.scope;
+  const scopes = identity?.key === session.key ? identity.me?.scopes : null;
+  if (!scope || !scopes || scopes.includes(scope)) return;
+  const why = `Needs the ${scope} scope`;
+  if (!element.disabled) element.disabled = true;
+  element.title = why;
+  element.setAttribute('aria-description', why);
+}
+
+function gateWithin(root) {
+  gate(root);
+  for (const element of root.querySelectorAll('[data-scope]')) gate(element);
+}
+
+// Pages build and redraw their buttons, and re-enable them after an action: each such change is gated again.
+new MutationObserver(records => {
+  for (const record of records) {
+    if (record.type === 'attributes') gate(record.target);
+    else for (const node of record.addedNodes) if (node instanceof Element) gateWithin(node);
+  }
+}).observe(view, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
 
 // Links inside the console navigate without reloading the page (and without dropping a live stream's state).
 document.addEventListener('click', event => {
@@ -86,6 +139,7 @@ document.addEventListener('click', event => {
 
 document.querySelector('[data-action="sign-out"]').addEventListener('click', () => {
   session.signOut();
+  identity = null;
   navigate('/console/login');
 });
 document.querySelector('[data-action="shortcuts"]').addEventListener('click', showShortcuts);

@@ -205,6 +205,8 @@ public sealed class RelayClientTests(RelayCluster cluster)
         using var reader = ClientScenario.ClientWith(cluster, created.Key);
 
         await reader.Integrations.ListAsync();
+        var current = await reader.ApiKeys.GetCurrentAsync();
+        Assert.Equal((created.Id.ToString(), created.Name, created.Prefix, "read"), (current.KeyId, current.Name, current.Prefix, Assert.Single(current.Scopes)));
         Assert.Equal(created.Prefix, (await admin.ApiKeys.GetAsync(created.Id)).Prefix);
         Assert.Contains(await admin.ApiKeys.ListAllAsync(new ApiKeyListQuery { ActiveOnly = true }).ToListAsync(), key => key.Id == created.Id);
         var forbidden = await Assert.ThrowsAsync<RelayForbiddenException>(() => reader.ApiKeys.ListAsync());

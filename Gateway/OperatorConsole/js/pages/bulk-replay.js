@@ -22,7 +22,7 @@ export default async function render(view, params, signal) {
       h('h1', 'Bulk replay'),
       h('span', { 'data-status': job.status }, badge(job.status)),
       h('div.actions', running
-        ? h('button.danger', { type: 'button', onclick: event => cancel(event.currentTarget) }, 'Cancel')
+        ? h('button.danger', { type: 'button', 'data-scope': 'replay', onclick: event => cancel(event.currentTarget) }, 'Cancel')
         : null));
     const outcome = job.outcome ?? { delivered: 0, failed: 0, inFlight: 0 };
     fill(body,

@@ -25,7 +25,7 @@ export default async function render(view, params, signal) {
   function draw({ detail, audit }) {
     const event = detail.event;
     document.title = `${event.eventType} · Event · Relay console`;
-    const replayButton = h('button.primary.replay', { type: 'button', title: 'Deliver this event again to its destinations', 'data-keep-focus': 'replay' }, 'Replay event');
+    const replayButton = h('button.primary.replay', { type: 'button', 'data-scope': 'replay', title: 'Deliver this event again to its destinations', 'data-keep-focus': 'replay' }, 'Replay event');
     replayButton.addEventListener('click', () => replay(replayButton, event));
     const focused = document.activeElement;
     const hadFocus = focused && view.contains(focused) ? focused.closest('[data-keep-focus]')?.dataset.keepFocus : null;

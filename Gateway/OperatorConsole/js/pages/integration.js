@@ -30,10 +30,10 @@ export default async function render(view, params, signal) {
         h('a.button', { href: `/console/dashboard?integrationId=${integration.id}` }, 'Its activity'),
         h('a.button', { href: `/console/replays?integrationId=${integration.id}` }, 'Replay its events…'),
         h('button', {
-          type: 'button', class: integration.isActive ? 'danger' : '',
+          type: 'button', class: integration.isActive ? 'danger' : '', 'data-scope': 'write',
           onclick: event => toggleIntegration(event.currentTarget),
         }, integration.isActive ? 'Disable integration' : 'Enable integration'),
-        h('button', { type: 'button', onclick: event => rotateInboundSecret(event.currentTarget) }, 'Rotate inbound secret')));
+        h('button', { type: 'button', 'data-scope': 'write', onclick: event => rotateInboundSecret(event.currentTarget) }, 'Rotate inbound secret')));
   }
 
   function drawSettings() {
@@ -76,7 +76,7 @@ export default async function render(view, params, signal) {
       h('header.panel-head', h('h2', { id: 'destinations-title' }, 'Destinations'),
         h('div.actions',
           h('button', { type: 'button', onclick: () => loadDestinations() }, 'Refresh'),
-          h('button.primary', { type: 'button', onclick: () => addDestination() }, 'Add destination'))),
+          h('button.primary', { type: 'button', 'data-scope': 'write', onclick: () => addDestination() }, 'Add destination'))),
       destinationsList));
 
   async function toggleIntegration(button) {
@@ -179,11 +179,11 @@ function destinationCard(initial, signal) {
         destination.isDefault ? h('span.badge.muted', 'default') : null,
         h('div.actions',
           paused || destination.status === 'disabled'
-            ? h('button.primary', { type: 'button', onclick: event => resume(event.currentTarget) }, 'Resume')
-            : h('button', { type: 'button', onclick: event => pause(event.currentTarget) }, 'Pause'),
-          h('button', { type: 'button', onclick: event => sendTest(event.currentTarget) }, 'Send test event'),
-          h('button', { type: 'button', onclick: event => recover(event.currentTarget) }, 'Recover'),
-          h('button.danger', { type: 'button', onclick: event => rotateSigningSecret(event.currentTarget) }, 'Rotate signing secret'))),
+            ? h('button.primary', { type: 'button', 'data-scope': 'write', onclick: event => resume(event.currentTarget) }, 'Resume')
+            : h('button', { type: 'button', 'data-scope': 'write', onclick: event => pause(event.currentTarget) }, 'Pause'),
+          h('button', { type: 'button', 'data-scope': 'write', onclick: event => sendTest(event.currentTarget) }, 'Send test event'),
+          h('button', { type: 'button', 'data-scope': 'write', onclick: event => recover(event.currentTarget) }, 'Recover'),
+          h('button.danger', { type: 'button', 'data-scope': 'write', onclick: event => rotateSigningSecret(event.currentTarget) }, 'Rotate signing secret'))),
       destination.description ? h('p.muted', destination.description) : null,
       paused ? h('p.warn', 'Paused: new deliveries are held here until it is resumed; nothing is lost.') : null,
       destination.disabled ? h('p.warn', `Disabled by Relay ${formatTime(destination.disabled.at)}${destination.disabled.reason ? `: ${destination.disabled.reason}` : ''}. Resume it once the receiver is fixed.`) : null,

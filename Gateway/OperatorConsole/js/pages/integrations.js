@@ -17,7 +17,7 @@ export default async function render(view, params, signal) {
   fill(view,
     h('div.page-head',
       h('h1', 'Integrations'),
-      h('div.actions', h('button.primary', { type: 'button', onclick: () => createIntegration() }, 'New integration'))),
+      h('div.actions', h('button.primary', { type: 'button', 'data-scope': 'write', onclick: () => createIntegration() }, 'New integration'))),
     h('p.muted', 'Each integration takes the webhooks of one provider at its own URL, checks their signature, and delivers them to its destinations.'),
     h('div.filters',
       h('label', 'Filter', search),
@@ -101,7 +101,7 @@ export default async function render(view, params, signal) {
   function toggleButton(integration) {
     const enabling = !integration.isActive;
     return h('button.small', {
-      type: 'button',
+      type: 'button', 'data-scope': 'write',
       class: enabling ? '' : 'danger',
       'aria-label': `${enabling ? 'Enable' : 'Disable'} ${integration.provider}`,
       onclick: async event => {

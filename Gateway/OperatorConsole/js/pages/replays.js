@@ -12,7 +12,7 @@ export default async function render(view, params, signal) {
   const form = h('div');
   const bulkList = h('div', h('p.muted', 'Loading…'));
   const singleList = h('div', h('p.muted', 'Loading…'));
-  const newButton = h('button.primary', { type: 'button', 'aria-expanded': 'false', onclick: () => toggleForm() }, 'New bulk replay');
+  const newButton = h('button.primary', { type: 'button', 'data-scope': 'replay', 'aria-expanded': 'false', onclick: () => toggleForm() }, 'New bulk replay');
   fill(view,
     h('div.page-head', h('h1', 'Replays'), h('div.actions', newButton)),
     h('p.muted', 'A replay delivers a stored event again to its destinations. Replay one event from its page; replay many at once here.'),
@@ -132,8 +132,8 @@ async function bulkReplayForm({ integrationId, signal, onClose }) {
   const rate = h('input', { name: 'eventsPerSecond', type: 'number', min: 1, placeholder: 'default' });
   const reason = h('input', { name: 'reason', placeholder: 'Why (5-500 characters), for the audit trail' });
   const preview = h('div.preview', { role: 'status', 'aria-live': 'polite' });
-  const dryRunButton = h('button', { type: 'submit' }, 'Dry run');
-  const startButton = h('button.primary', { type: 'button', disabled: true }, 'Start bulk replay');
+  const dryRunButton = h('button', { type: 'submit', 'data-scope': 'replay' }, 'Dry run');
+  const startButton = h('button.primary', { type: 'button', 'data-scope': 'replay', disabled: true }, 'Start bulk replay');
 
   let counted = null; // the filter the last dry run counted, as sent
   const filterOf = () => {
