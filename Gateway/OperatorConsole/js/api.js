@@ -45,13 +45,19 @@ function retryAfterOf(response) {
   return Number.isNaN(date) ? null : Math.max(0, Math.round((date - Date.now()) / 1000));
 }
 
-async function errorOf(response) {
-  const requestId = response.headers.get('x-request-id');
+/** The refusal an answer carries, read from its envelope (or its status when it has none). */
+async function readError(response) {
   let envelope = null;
   try { envelope = await response.json(); } catch { /* not JSON: a proxy's page */ }
   const error = envelope?.error;
-  const apiError = new ApiError(response.status, error?.code ?? `HTTP_${response.status}`,
-    error?.message ?? (response.statusText || `HTTP ${response.status}`), error?.details, requestId, retryAfterOf(response));
+  return new ApiError(response.status, error?.code ?? `HTTP_${response.status}`,
+    error?.message ?? (response.statusText || `HTTP ${response.status}`), error?.details,
+    response.headers.get('x-request-id'), retryAfterOf(response));
+}
+
+/** readError, and a 401 on the signed-in key signs out. */
+async function errorOf(response) {
+  const apiError = await readError(response);
   if (response.status === 401) {
     // The key was revoked or mistyped: back to the sign-in page, saying why.
     session.signOut();
@@ -99,11 +105,7 @@ export async function verifyKey(key) {
     cache: 'no-store',
   }).catch(() => null);
   if (!response) throw new ApiError(0, 'NETWORK', 'The gateway cannot be reached', null, null, null);
-  if (response.ok) return;
-  const requestId = response.headers.get('x-request-id');
-  let error = null;
-  try { error = (await response.json()).error; } catch { /* not JSON */ }
-  throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `HTTP ${response.status}`, error?.details, requestId, retryAfterOf(response));
+  if (!response.ok) throw await readError(response);
 }
 
 /**
